@@ -1,0 +1,1 @@
+"""Caisse Commune wallet server: ledger, participants, shops, allocations and the JSON API."""

@@ -1,0 +1,1 @@
+"""Monthly allocations: a policy the committee sets, applied once per wallet per month."""

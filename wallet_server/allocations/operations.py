@@ -1,0 +1,276 @@
+"""Allocation policies and month runs.
+
+A run works in chunks, each its own transaction: a crash loses at most the chunk in flight,
+and running the month again completes it, because an `Allocation` row (unique per month and
+participant) is written in the same transaction as the wallet's transfers.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from wallet_server.errors import DomainError
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from wallet_server.allocations.models import (
+    Allocation,
+    AllocationMode,
+    AllocationPolicy,
+    AllocationRun,
+    RunStatus,
+)
+from wallet_server.allocations.policy import PolicyTerms, allocation_for
+from wallet_server.fund import FundAccount, fund_account
+from wallet_server.ledger import (
+    TransferRequest,
+    create_transfers,
+    lock_accounts,
+    run_in_transaction,
+)
+from wallet_server.months import parse_month
+from wallet_server.orm import utcnow
+from wallet_server.participants.models import Participant, ParticipantStatus
+
+CHUNK_SIZE = 1000
+#: called after each chunk with (participants done, participants in all)
+Progress = Callable[[int, int], None]
+
+
+class AllocationError(DomainError):
+    pass
+
+
+def set_policy(
+    session: Session, *, effective_month: str, amount_cents: int, decided_by: str,
+    extra_member_cents: int = 0, mode: AllocationMode = AllocationMode.ADD,
+    carry_over_cap_cents: int | None = None, note: str = "",
+) -> AllocationPolicy:
+    """Record a committee decision; earlier versions stay for the months they governed."""
+    parse_month(effective_month)
+    for value in (amount_cents, extra_member_cents, carry_over_cap_cents or 0):
+        if type(value) is not int or value < 0:
+            raise AllocationError("invalid_amount", amount=value)
+    policy = AllocationPolicy(
+        effective_month=effective_month, amount_cents=amount_cents,
+        extra_member_cents=extra_member_cents, mode=AllocationMode(mode).value,
+        carry_over_cap_cents=carry_over_cap_cents, decided_by=decided_by, note=note,
+    )
+    session.add(policy)
+    session.flush()
+    return policy
+
+
+def policy_for(session: Session, month: str) -> AllocationPolicy:
+    """The latest decision in force for `month`."""
+    policy = session.scalar(
+        select(AllocationPolicy)
+        .where(AllocationPolicy.effective_month <= parse_month(month))
+        .order_by(AllocationPolicy.effective_month.desc(), AllocationPolicy.id.desc())
+        .limit(1)
+    )
+    if policy is None:
+        raise AllocationError("no_policy", month=month)
+    return policy
+
+
+def terms_of(policy: AllocationPolicy) -> PolicyTerms:
+    return PolicyTerms(
+        amount_cents=policy.amount_cents, extra_member_cents=policy.extra_member_cents,
+        mode=AllocationMode(policy.mode), carry_over_cap_cents=policy.carry_over_cap_cents,
+    )
+
+
+@dataclass
+class RunSummary:
+    month: str
+    dry_run: bool
+    participants: int = 0
+    allocated: int = 0
+    skipped: int = 0
+    total_cents: int = 0
+    reclaimed_cents: int = 0
+    run_id: int | None = None
+    policy_id: int | None = None
+    refused: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "month": self.month,
+            "participants": self.participants,
+            "allocated": self.allocated,
+            "skipped": self.skipped,
+            "total_cents": self.total_cents,
+            "reclaimed_cents": self.reclaimed_cents,
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+        }
+
+
+@dataclass
+class _Chunk:
+    last_id: int = 0
+    seen: int = 0
+    allocated: int = 0
+    skipped: int = 0
+    total_cents: int = 0
+    reclaimed_cents: int = 0
+
+
+def run_allocation(
+    session_factory: Callable[[], Session],
+    *,
+    month: str,
+    actor: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> RunSummary:
+    """Allocate `month` to every active participant enrolled by then, once per wallet.
+
+    A dry run computes the same figures from the same code path and writes nothing.
+    """
+    month = parse_month(month)
+    summary = RunSummary(month=month, dry_run=dry_run)
+
+    def start(session: Session) -> tuple[int, int, int | None]:
+        policy = policy_for(session, month)
+        eligible = _eligible_count(session, month)
+        if dry_run:
+            return policy.id, eligible, None
+        run = AllocationRun(month=month, policy_id=policy.id, actor=actor)
+        session.add(run)
+        session.flush()
+        return policy.id, eligible, run.id
+
+    summary.policy_id, summary.participants, summary.run_id = run_in_transaction(
+        session_factory, start
+    )
+    after_id, done = 0, 0
+    try:
+        while True:
+            def work(session: Session, after: int = after_id) -> _Chunk:
+                return _allocate_chunk(session, summary, actor, after, chunk_size)
+
+            outcome = _preview(session_factory, work) if dry_run else run_in_transaction(
+                session_factory, work
+            )
+            if outcome.seen == 0:
+                break
+            summary.allocated += outcome.allocated
+            summary.skipped += outcome.skipped
+            summary.total_cents += outcome.total_cents
+            summary.reclaimed_cents += outcome.reclaimed_cents
+            after_id, done = outcome.last_id, done + outcome.seen
+            if progress is not None:
+                progress(min(done, summary.participants), summary.participants)
+    except Exception:
+        if not dry_run:
+            _finish(session_factory, summary, RunStatus.FAILED)
+        raise
+    if not dry_run:
+        _finish(session_factory, summary, RunStatus.COMPLETED)
+    return summary
+
+
+def _preview(session_factory: Callable[[], Session], work: Callable[[Session], _Chunk]) -> _Chunk:
+    session = session_factory()
+    try:
+        return work(session)
+    finally:
+        session.rollback()
+        session.close()
+
+
+def _eligible(month: str) -> ColumnElement[bool]:
+    return and_(
+        Participant.status == ParticipantStatus.ACTIVE.value, Participant.enrolled_month <= month
+    )
+
+
+def _eligible_count(session: Session, month: str) -> int:
+    return session.scalar(select(func.count()).where(_eligible(month))) or 0
+
+
+def _allocate_chunk(
+    session: Session, summary: RunSummary, actor: str, after_id: int, chunk_size: int
+) -> _Chunk:
+    participants = session.execute(
+        select(Participant.id, Participant.account_id, Participant.household_size)
+        .where(_eligible(summary.month), Participant.id > after_id)
+        .order_by(Participant.id)
+        .limit(chunk_size)
+    ).all()
+    outcome = _Chunk(last_id=after_id)
+    if not participants:
+        return outcome
+    outcome.last_id, outcome.seen = participants[-1].id, len(participants)
+    policy = session.get(AllocationPolicy, summary.policy_id)
+    assert policy is not None
+    terms = terms_of(policy)
+    reserve = fund_account(session, FundAccount.RESERVE)
+    # Lock before reading balances and existing allocations: a payment cannot slip between
+    # the balance we read and the top-up we compute, and a concurrent run waits for us.
+    wallets = lock_accounts(session, [p.account_id for p in participants] + [reserve.id])
+    already = set(
+        session.scalars(
+            select(Allocation.participant_id).where(
+                Allocation.month == summary.month,
+                Allocation.participant_id.in_([p.id for p in participants]),
+            )
+        ).all()
+    )
+    reference = f"run:{summary.run_id}" if summary.run_id else "preview"
+    requests: list[TransferRequest] = []
+    rows: list[dict[str, object]] = []
+    now = utcnow()
+    for participant in participants:
+        if participant.id in already:
+            outcome.skipped += 1
+            continue
+        wallet = wallets[participant.account_id]
+        share = allocation_for(terms, household_size=participant.household_size,
+                               available_cents=wallet.available)
+        if share.reclaim_cents:
+            requests.append(TransferRequest(
+                id=f"carry:{summary.month}:{wallet.id}", debit_account_id=wallet.id,
+                credit_account_id=reserve.id, amount=share.reclaim_cents,
+                kind="carry_over_cap", actor=actor, reference=reference,
+            ))
+        if share.allocate_cents:
+            requests.append(TransferRequest(
+                id=f"alloc:{summary.month}:{wallet.id}", debit_account_id=reserve.id,
+                credit_account_id=wallet.id, amount=share.allocate_cents, kind="allocation",
+                actor=actor, reference=reference,
+            ))
+        rows.append({"month": summary.month, "participant_id": participant.id,
+                     "run_id": summary.run_id, "amount_cents": share.allocate_cents,
+                     "reclaimed_cents": share.reclaim_cents, "created_at": now})
+        outcome.allocated += 1
+        outcome.total_cents += share.allocate_cents
+        outcome.reclaimed_cents += share.reclaim_cents
+    if not summary.dry_run:
+        refused = [r for r in create_transfers(session, requests, now=now) if not r.ok]
+        if refused:
+            # Amounts were computed under the wallets' locks, so a refusal is a bug: the
+            # chunk must not be recorded as allocated.
+            raise AllocationError("transfer_refused", errors=[str(r.error) for r in refused])
+        if rows:
+            session.execute(Allocation.__table__.insert(), rows)
+    return outcome
+
+
+def _finish(session_factory: Callable[[], Session], summary: RunSummary,
+            status: RunStatus) -> None:
+    def finish(session: Session) -> None:
+        run = session.get(AllocationRun, summary.run_id)
+        if run is None:
+            return
+        run.status = status.value
+        run.participants = summary.participants
+        run.allocated = summary.allocated
+        run.skipped = summary.skipped
+        run.total_cents = summary.total_cents
+        run.reclaimed_cents = summary.reclaimed_cents
+        run.finished_at = utcnow()
+
+    run_in_transaction(session_factory, finish)

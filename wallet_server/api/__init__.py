@@ -1,0 +1,1 @@
+"""JSON API blueprints. Views are thin: parse, call a service, shape the answer."""

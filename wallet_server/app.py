@@ -1,0 +1,89 @@
+"""Application factory. The request wrapper here is the only place requests commit or roll back."""
+
+from typing import Any
+
+from apiflask import APIFlask
+from flask import Response, current_app, g, request
+from sqlalchemy.orm import Session
+
+from wallet_server.api.errors import register_error_handlers
+from wallet_server.config import Settings
+from wallet_server.db import make_engine, make_session_factory
+from wallet_server.ledger import is_retryable
+
+
+def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
+    settings = Settings.from_env(config_override)
+    app = APIFlask(
+        __name__,
+        title="Caisse Commune API",
+        version="1",
+        spec_path="/api/v1/openapi.json",
+        docs_path=None,  # the bundled docs page loads scripts from a CDN: none of that here
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        JSON_SORT_KEYS=False,
+        VALIDATION_ERROR_STATUS_CODE=400,
+    )
+    app.extensions["caisse.settings"] = settings
+    engine = make_engine(settings.database_url)
+    app.extensions["caisse.engine"] = engine
+    app.extensions["caisse.sessions"] = make_session_factory(engine)
+
+    register_error_handlers(app)
+    _register_request_transaction(app)
+
+    from wallet_server.api.auth import auth_blueprint
+    from wallet_server.api.health import health_blueprint
+
+    app.register_blueprint(health_blueprint)
+    app.register_blueprint(auth_blueprint, url_prefix="/api/v1/auth")
+    return app
+
+
+def db_session() -> Session:
+    """The request's session, opened on first use."""
+    if "db" not in g:
+        g.db = current_app.extensions["caisse.sessions"]()
+    session: Session = g.db
+    return session
+
+
+def settings() -> Settings:
+    value: Settings = current_app.extensions["caisse.settings"]
+    return value
+
+
+def _register_request_transaction(app: APIFlask) -> None:
+    @app.after_request
+    def commit_or_roll_back(response: Response) -> Response:
+        session: Session | None = g.pop("db", None)
+        if session is None:
+            return response
+        try:
+            if response.status_code < 400:
+                session.commit()
+            else:
+                session.rollback()
+        except Exception as error:
+            session.rollback()
+            if not is_retryable(error):
+                raise
+            from wallet_server.api.errors import error_response
+
+            return error_response("busy_retry", 503, headers={"Retry-After": "1"})
+        finally:
+            session.close()
+        return response
+
+    @app.teardown_request
+    def close_on_error(_error: BaseException | None) -> None:
+        session: Session | None = g.pop("db", None)
+        if session is not None:
+            session.rollback()
+            session.close()
+
+    @app.before_request
+    def remember_language() -> None:
+        g.lang = request.accept_languages.best_match(["fr", "en"]) or settings().default_lang

@@ -1,0 +1,163 @@
+"""init, db, demo and serve."""
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+import qrcode
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wallet_server import migrations
+from wallet_server.allocations.models import AllocationPolicy
+from wallet_server.allocations.operations import set_policy
+from wallet_server.cli.base import CliContext, pass_context, refusals_as_messages
+from wallet_server.fund import ensure_fund_accounts
+from wallet_server.months import month_of
+from wallet_server.orm import utcnow
+from wallet_server.users.models import Role, User
+from wallet_server.users.operations import NewUser, create_user
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@pass_context
+def db_upgrade(ctx: CliContext) -> None:
+    """Bring the database schema to the latest version."""
+    migrations.upgrade(ctx.settings.database_url)
+    click.echo("Schéma à jour / schema up to date")
+
+
+@db_group.command("check")
+@pass_context
+def db_check(ctx: CliContext) -> None:
+    """Fail if the models and the migrations differ (the database must be at head)."""
+    migrations.check(ctx.settings.database_url)
+    click.echo("Modèles et migrations concordent / models and migrations match")
+
+
+def prepare_database(ctx: CliContext) -> None:
+    """Schema at head, fund accounts present, a default allocation policy in force."""
+    migrations.upgrade(ctx.settings.database_url)
+
+    def seed(session: Session) -> None:
+        ensure_fund_accounts(session)
+        if session.scalar(select(AllocationPolicy.id).limit(1)) is None:
+            set_policy(session, effective_month="2000-01", amount_cents=10000,
+                       decided_by="default", note="100 € par participant (défaut)")
+
+    ctx.run(seed)
+
+
+def show_totp(new_user: NewUser) -> None:
+    click.echo(f"TOTP: {new_user.totp_uri}")
+    click.echo(f"Secret TOTP / TOTP secret: {new_user.user.totp_secret}")
+    if sys.stdout.isatty():
+        code = qrcode.QRCode(border=1)
+        code.add_data(new_user.totp_uri)
+        code.print_ascii(invert=True)
+    click.echo("Scannez ce code avec une application d'authentification.\n"
+               "Scan this code with an authenticator app.")
+
+
+@click.command("init")
+@click.option("--admin", "username", default="admin", show_default=True)
+@click.option("--password", envvar="CAISSE_ADMIN_PASSWORD", default=None,
+              help="Default: asked on the terminal (or CAISSE_ADMIN_PASSWORD).")
+@pass_context
+@refusals_as_messages
+def init(ctx: CliContext, username: str, password: str | None) -> None:
+    """Create the database and a first admin; print the admin's TOTP enrolment."""
+    prepare_database(ctx)
+
+    def has_admin(session: Session) -> bool:
+        return session.scalar(select(User.id).where(User.role == Role.ADMIN.value)) is not None
+
+    if ctx.run(has_admin):
+        click.echo("Un administrateur existe déjà / an admin already exists: nothing to do.")
+        return
+    if password is None:
+        password = click.prompt("Mot de passe / password", hide_input=True,
+                                confirmation_prompt=True)
+    new_user = ctx.run(lambda session: create_user(
+        session, username=username, password=password, role=Role.ADMIN, display_name=username))
+    click.echo(f"Administrateur créé / admin created: {new_user.user.username}")
+    show_totp(new_user)
+
+
+@click.command("demo")
+@click.option("--seed-only", is_flag=True, help="Seed the demo fund and exit.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@pass_context
+@refusals_as_messages
+def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
+    """A demo fund: 1 admin, 3 approved shops, 30 participants, one month allocated."""
+    from wallet_server.demo import DEMO_ADMIN, seed_demo
+
+    prepare_database(ctx)
+    credentials_file = ctx.settings.instance_dir / "demo-credentials.txt"
+    exists = ctx.run(lambda s: s.scalar(select(User.id).where(User.username == DEMO_ADMIN)))
+    if exists is None:
+        password = secrets.token_urlsafe(12)
+        seeded = seed_demo(ctx.sessions, password=password, month=month_of(utcnow().date()))
+        _write_private(credentials_file,
+                       f"username: {DEMO_ADMIN}\npassword: {password}\n"
+                       f"totp_secret: {seeded.admin.user.totp_secret}\n"
+                       f"totp_uri: {seeded.admin.totp_uri}\n")
+        click.echo(f"Fonds de démonstration créé / demo fund seeded: {seeded.participants} "
+                   f"participants, {seeded.shops} commerces/shops, mois/month {seeded.month}")
+        click.echo(f"Admin: {DEMO_ADMIN} / mot de passe-password: {password}")
+        show_totp(seeded.admin)
+    else:
+        click.echo("Données de démonstration déjà présentes / demo data already present.")
+    click.echo(f"Identifiants / credentials: {credentials_file}")
+    if not seed_only:
+        serve_app(ctx, host=host, port=port, workers=2)
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@pass_context
+def serve(ctx: CliContext, host: str, port: int, workers: int) -> None:
+    """Serve the API with gunicorn."""
+    prepare_database(ctx)
+    serve_app(ctx, host=host, port=port, workers=workers)
+
+
+def serve_app(ctx: CliContext, *, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from wallet_server.app import create_app
+
+    overrides = {"database_url": ctx.settings.database_url}
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self) -> object:
+            return create_app(overrides)
+
+    click.echo(f"http://{host}:{port}/healthz")
+    Server().run()
+
+
+COMMANDS = [db_group, init, demo, serve]

@@ -1,0 +1,159 @@
+"""Contribution scale, payments and subsidies into the fund, and who is behind."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from wallet_server.errors import DomainError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wallet_server.contributions.models import (
+    DEFAULT_TIERS_CENTS,
+    ContributionPayment,
+    ContributionScale,
+    ContributionTier,
+    PaymentMethod,
+    Subsidy,
+)
+from wallet_server.fund import FundAccount, fund_account
+from wallet_server.ledger import TransferRequest, transfer
+from wallet_server.months import months_between, parse_month
+from wallet_server.participants.models import Participant, ParticipantStatus
+
+
+class ContributionError(DomainError):
+    pass
+
+
+def set_scale(
+    session: Session, *, effective_month: str, tiers_cents: Sequence[int], decided_by: str
+) -> ContributionScale:
+    """Record a committee decision on the scale; level 1 is the first amount."""
+    parse_month(effective_month)
+    if not tiers_cents or any(type(c) is not int or c <= 0 for c in tiers_cents):
+        raise ContributionError("invalid_amount", tiers=list(tiers_cents))
+    scale = ContributionScale(effective_month=effective_month, decided_by=decided_by)
+    session.add(scale)
+    session.flush()
+    session.add_all(
+        ContributionTier(scale_id=scale.id, level=level, monthly_cents=cents)
+        for level, cents in enumerate(tiers_cents, start=1)
+    )
+    session.flush()
+    return scale
+
+
+def scale_for(session: Session, month: str) -> dict[int, int]:
+    """Level → monthly cents in force for `month` (the default scale before any decision)."""
+    scale_id = session.scalar(
+        select(ContributionScale.id)
+        .where(ContributionScale.effective_month <= parse_month(month))
+        .order_by(ContributionScale.effective_month.desc(), ContributionScale.id.desc())
+        .limit(1)
+    )
+    if scale_id is None:
+        return dict(enumerate(DEFAULT_TIERS_CENTS, start=1))
+    rows = session.execute(
+        select(ContributionTier.level, ContributionTier.monthly_cents).where(
+            ContributionTier.scale_id == scale_id
+        )
+    ).all()
+    return {level: cents for level, cents in rows}
+
+
+def record_payment(
+    session: Session, participant: Participant, *, amount_cents: int, method: PaymentMethod,
+    paid_on: date, actor: str, payment_id: str | None = None,
+) -> ContributionPayment:
+    """A household's contribution in euros: a transfer into the reserve.
+
+    `payment_id` makes a retried recording safe (the same id records one payment).
+    """
+    transfer_id = f"contrib:{payment_id or uuid.uuid4().hex}"
+    existing = session.scalar(
+        select(ContributionPayment).where(ContributionPayment.transfer_id == transfer_id)
+    )
+    transfer(session, TransferRequest(
+        id=transfer_id, debit_account_id=fund_account(session, FundAccount.CONTRIBUTIONS).id,
+        credit_account_id=fund_account(session, FundAccount.RESERVE).id, amount=amount_cents,
+        kind="contribution", actor=actor, reference=participant.public_id,
+    ))
+    if existing is not None:
+        return existing
+    payment = ContributionPayment(
+        participant_id=participant.id, amount_cents=amount_cents,
+        method=PaymentMethod(method).value, paid_on=paid_on, transfer_id=transfer_id,
+        recorded_by=actor,
+    )
+    session.add(payment)
+    session.flush()
+    return payment
+
+
+def record_subsidy(
+    session: Session, *, funder: str, amount_cents: int, received_on: date, actor: str,
+    subsidy_id: str | None = None,
+) -> Subsidy:
+    if not funder.strip():
+        raise ContributionError("invalid_funder")
+    transfer_id = f"subsidy:{subsidy_id or uuid.uuid4().hex}"
+    existing = session.scalar(select(Subsidy).where(Subsidy.transfer_id == transfer_id))
+    transfer(session, TransferRequest(
+        id=transfer_id, debit_account_id=fund_account(session, FundAccount.SUBSIDIES).id,
+        credit_account_id=fund_account(session, FundAccount.RESERVE).id, amount=amount_cents,
+        kind="subsidy", actor=actor, reference=funder.strip()[:200],
+    ))
+    if existing is not None:
+        return existing
+    subsidy = Subsidy(funder=funder.strip(), amount_cents=amount_cents, received_on=received_on,
+                      transfer_id=transfer_id, recorded_by=actor)
+    session.add(subsidy)
+    session.flush()
+    return subsidy
+
+
+@dataclass(frozen=True)
+class Arrears:
+    public_id: str
+    name: str | None
+    level: int
+    expected_cents: int
+    paid_cents: int
+
+    @property
+    def owed_cents(self) -> int:
+        return self.expected_cents - self.paid_cents
+
+
+def who_is_behind(session: Session, *, as_of_month: str) -> list[Arrears]:
+    """Active participants whose payments are below what their level asks up to `as_of_month`."""
+    participants = session.execute(
+        select(Participant.id, Participant.public_id, Participant.name,
+               Participant.contribution_level, Participant.enrolled_month)
+        .where(Participant.status == ParticipantStatus.ACTIVE.value,
+               Participant.contribution_level.is_not(None),
+               Participant.enrolled_month <= parse_month(as_of_month))
+        .order_by(Participant.id)
+    ).all()
+    if not participants:
+        return []
+    first = min(p.enrolled_month for p in participants)
+    months = months_between(first, as_of_month)
+    scales = {month: scale_for(session, month) for month in months}
+    paid = dict(
+        session.execute(
+            select(ContributionPayment.participant_id, func.sum(ContributionPayment.amount_cents))
+            .group_by(ContributionPayment.participant_id)
+        ).all()
+    )
+    behind: list[Arrears] = []
+    for p in participants:
+        expected = sum(scales[m].get(p.contribution_level, 0) for m in months
+                       if m >= p.enrolled_month)
+        paid_cents = int(paid.get(p.id) or 0)
+        if paid_cents < expected:
+            behind.append(Arrears(p.public_id, p.name, p.contribution_level, expected,
+                                  paid_cents))
+    return behind

@@ -1,0 +1,36 @@
+"""Exact conversion between text amounts and integer cents; no float ever touches money."""
+
+import re
+
+_AMOUNT = re.compile(r"^\s*(?P<sign>[-+])?\s*(?P<units>\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)"
+                     r"(?:[.,](?P<cents>\d{1,2}))?\s*(?:€|EUR)?\s*$")
+
+
+def parse_cents(text: str) -> int:
+    """Parse "12,40", "12.40", "1 234,5 €" or "-3" into integer cents, exactly.
+
+    Raises ValueError on anything else, including more than two decimals: an amount that
+    cannot be represented in cents is refused rather than rounded.
+    """
+    if isinstance(text, float):  # a float has already lost exactness
+        raise TypeError("amounts must be given as text or int cents, never float")
+    match = _AMOUNT.match(str(text))
+    if match is None:
+        raise ValueError(f"not an amount: {text!r}")
+    units = int(re.sub(r"[ \u00a0\u202f]", "", match["units"]))
+    cents_text = match["cents"] or "0"
+    cents = int(cents_text) * (10 if len(cents_text) == 1 else 1)
+    total = units * 100 + cents
+    return -total if match["sign"] == "-" else total
+
+
+def format_cents(cents: int, *, lang: str = "fr", sign: bool = False) -> str:
+    """Format cents for people: 1240 -> "12,40 €" (fr) or "€12.40" (en)."""
+    if not isinstance(cents, int) or isinstance(cents, bool):
+        raise TypeError("cents must be an int")
+    prefix = "-" if cents < 0 else ("+" if sign and cents > 0 else "")
+    units, rest = divmod(abs(cents), 100)
+    if lang == "en":
+        return f"{prefix}€{units:,}.{rest:02d}"
+    grouped = f"{units:,}".replace(",", "\u202f")
+    return f"{prefix}{grouped},{rest:02d}\u00a0€"

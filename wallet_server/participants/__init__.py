@@ -1,0 +1,1 @@
+"""Participants: enrolled household members, known to shops only by a pseudonymous wallet id."""

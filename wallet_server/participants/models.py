@@ -1,0 +1,38 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wallet_server.orm import Base, utcnow
+
+
+class ParticipantStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __table_args__ = (
+        CheckConstraint("household_size >= 1", name="household_positive"),
+        CheckConstraint("status IN ('active', 'suspended', 'closed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: pseudonymous id carried by pay tokens, e.g. P-7KX2-M9QD
+    public_id: Mapped[str] = mapped_column(String(16), unique=True)
+    #: seen by coordinators only, never by shops
+    name: Mapped[str | None] = mapped_column(String(200))
+    #: phone or e-mail, coordinators only
+    contact: Mapped[str | None] = mapped_column(String(200))
+    household_size: Mapped[int] = mapped_column(default=1)
+    #: level in the contribution scale (1 = smallest contribution)
+    contribution_level: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(12), default=ParticipantStatus.ACTIVE.value)
+    #: first month the participant owes a contribution and receives an allocation
+    enrolled_month: Mapped[str] = mapped_column(String(7))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

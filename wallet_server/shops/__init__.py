@@ -1,0 +1,1 @@
+"""Conventioned shops: only approved shops' devices may redeem."""

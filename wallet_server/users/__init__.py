@@ -1,0 +1,1 @@
+"""Coordinators and other staff: password (argon2) and TOTP, always."""

@@ -1,0 +1,127 @@
+"""Staff accounts: argon2 passwords, TOTP second factor with replay protection, API sessions."""
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from wallet_server.errors import DomainError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from wallet_server.orm import utcnow
+from wallet_server.users.models import ApiSession, Role, User
+
+_hasher = PasswordHasher()
+#: the fund's name as authenticator apps show it
+TOTP_ISSUER = "Caisse Commune"
+MIN_PASSWORD_LENGTH = 10
+#: a code from the previous or next 30 s step is accepted, for phones whose clock drifts
+TOTP_WINDOW = 1
+
+
+class AuthError(DomainError):
+    """Refused login or session. One code for every credential failure, so that a refusal
+    never tells an attacker which of username, password or code was wrong."""
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: User
+    totp_uri: str
+
+
+def create_user(
+    session: Session, *, username: str, password: str, role: Role, display_name: str = "",
+    shop_id: int | None = None,
+) -> NewUser:
+    username = username.strip().lower()
+    if not username:
+        raise AuthError("invalid_username")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError("password_too_short")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise AuthError("username_taken")
+    secret = pyotp.random_base32()
+    user = User(
+        username=username, display_name=display_name or username, role=role.value,
+        password_hash=_hasher.hash(password), totp_secret=secret, shop_id=shop_id,
+    )
+    session.add(user)
+    session.flush()
+    return NewUser(user, provisioning_uri(user))
+
+
+def provisioning_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username,
+                                                          issuer_name=TOTP_ISSUER)
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, totp_code: str,
+    at: float | None = None,
+) -> User:
+    """Check password and TOTP; each TOTP code is accepted once (replay protection)."""
+    user = session.scalar(
+        select(User).where(User.username == username.strip().lower()).with_for_update()
+    )
+    if user is None or not user.active:
+        _hasher.hash(password)  # same work either way: no timing hint that the user exists
+        raise AuthError("invalid_credentials")
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise AuthError("invalid_credentials") from None
+    step = _matching_step(user.totp_secret, totp_code, time.time() if at is None else at)
+    if step is None or step <= user.totp_last_step:
+        raise AuthError("invalid_credentials")
+    user.totp_last_step = step
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    session.flush()
+    return user
+
+
+def _matching_step(secret: str, code: str, at: float) -> int | None:
+    totp = pyotp.TOTP(secret)
+    code = code.strip().replace(" ", "")
+    current = int(at) // totp.interval
+    for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def open_session(session: Session, user: User, *, seconds: int) -> str:
+    """Return a new bearer token; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        ApiSession(
+            token_hash=_digest(token), user_id=user.id,
+            expires_at=utcnow() + timedelta(seconds=seconds),
+        )
+    )
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User:
+    row = session.scalar(select(ApiSession).where(ApiSession.token_hash == _digest(token)))
+    if row is None or row.expires_at <= utcnow():
+        raise AuthError("session_expired")
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise AuthError("session_expired")
+    return user
+
+
+def close_session(session: Session, token: str) -> None:
+    session.execute(delete(ApiSession).where(ApiSession.token_hash == _digest(token)))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
