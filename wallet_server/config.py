@@ -37,7 +37,7 @@ class Settings:
             secret_key=secret_key,
             default_lang=overrides.pop("default_lang", os.environ.get("CAISSE_LANG", "fr")),
             session_seconds=int(
-                overrides.pop("session_seconds", os.environ.get("CAISSE_SESSION_SECONDS", 28800))
+                overrides.pop("session_seconds", os.environ.get("CAISSE_SESSION_SECONDS", "28800"))
             ),
             extra=overrides,
         )

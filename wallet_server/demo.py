@@ -19,19 +19,56 @@ from wallet_server.users.operations import NewUser, create_user
 
 DEMO_ADMIN = "admin"
 DEMO_SHOPS = (
-    ("La Cagette", "2 rue Georges Méliès, Montpellier", "lun.–sam. 9h–20h",
-     ["épicerie coopérative", "bio"]),
-    ("Marché paysan des Arceaux", "Boulevard des Arceaux, Montpellier", "mar. et sam. 7h–13h",
-     ["marché", "producteurs"]),
-    ("Épicerie solidaire du Petit Bard", "Rue des Araucarias, Montpellier",
-     "mar.–ven. 10h–18h", ["épicerie sociale"]),
+    (
+        "La Cagette",
+        "2 rue Georges Méliès, Montpellier",
+        "lun.–sam. 9h–20h",
+        ["épicerie coopérative", "bio"],
+    ),
+    (
+        "Marché paysan des Arceaux",
+        "Boulevard des Arceaux, Montpellier",
+        "mar. et sam. 7h–13h",
+        ["marché", "producteurs"],
+    ),
+    (
+        "Épicerie solidaire du Petit Bard",
+        "Rue des Araucarias, Montpellier",
+        "mar.–ven. 10h–18h",
+        ["épicerie sociale"],
+    ),
 )
 DEMO_NAMES = (
-    "Aïcha B.", "Bernard L.", "Chantal M.", "Driss K.", "Élodie R.", "Fatou D.", "Gérard P.",
-    "Hélène V.", "Ibrahim S.", "Jeanne T.", "Karim A.", "Louise F.", "Mamadou C.", "Nadia H.",
-    "Olivier G.", "Paulette N.", "Quentin B.", "Rachida M.", "Sébastien L.", "Thi Lan N.",
-    "Ursule D.", "Valérie P.", "Wassim E.", "Xavier R.", "Yasmina O.", "Zoé K.", "Ahmed Z.",
-    "Brigitte J.", "Cédric W.", "Djamila Y.",
+    "Aïcha B.",
+    "Bernard L.",
+    "Chantal M.",
+    "Driss K.",
+    "Élodie R.",
+    "Fatou D.",
+    "Gérard P.",
+    "Hélène V.",
+    "Ibrahim S.",
+    "Jeanne T.",
+    "Karim A.",
+    "Louise F.",
+    "Mamadou C.",
+    "Nadia H.",
+    "Olivier G.",
+    "Paulette N.",
+    "Quentin B.",
+    "Rachida M.",
+    "Sébastien L.",
+    "Thi Lan N.",
+    "Ursule D.",
+    "Valérie P.",
+    "Wassim E.",
+    "Xavier R.",
+    "Yasmina O.",
+    "Zoé K.",
+    "Ahmed Z.",
+    "Brigitte J.",
+    "Cédric W.",
+    "Djamila Y.",
 )
 
 
@@ -48,28 +85,47 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
     rng = random.Random(2026)  # the same demo every time, apart from ids and secrets
 
     def seed(session: Session) -> NewUser:
-        admin = create_user(session, username=DEMO_ADMIN, password=password, role=Role.ADMIN,
-                            display_name="Admin (démo)")
+        admin = create_user(
+            session,
+            username=DEMO_ADMIN,
+            password=password,
+            role=Role.ADMIN,
+            display_name="Admin (démo)",
+        )
         for name, address, hours, categories in DEMO_SHOPS:
-            shop = add_shop(session, name=name, address=address, opening_hours=hours,
-                            categories=categories)
+            shop = add_shop(
+                session, name=name, address=address, opening_hours=hours, categories=categories
+            )
             change_shop_status(session, shop, ShopStatus.APPROVED)
-        participants = enroll_many(session, [
-            Enrollment(enrolled_month=month, name=name, household_size=rng.choice((1, 1, 2, 3, 4)),
-                       contribution_level=rng.randint(1, len(DEFAULT_TIERS_CENTS)))
-            for name in DEMO_NAMES
-        ], actor="demo")
+        participants = enroll_many(
+            session,
+            [
+                Enrollment(
+                    enrolled_month=month,
+                    name=name,
+                    household_size=rng.choice((1, 1, 2, 3, 4)),
+                    contribution_level=rng.randint(1, len(DEFAULT_TIERS_CENTS)),
+                )
+                for name in DEMO_NAMES
+            ],
+            actor="demo",
+        )
         today = utcnow().date()
         for participant in participants[:24]:  # a few are behind, as in real life
             assert participant.contribution_level is not None
-            record_payment(session, participant,
-                           amount_cents=DEFAULT_TIERS_CENTS[participant.contribution_level - 1],
-                           method=rng.choice(list(PaymentMethod)), paid_on=today, actor="demo")
-        record_subsidy(session, funder="Métropole (démo)", amount_cents=300000,
-                       received_on=today, actor="demo")
+            record_payment(
+                session,
+                participant,
+                amount_cents=DEFAULT_TIERS_CENTS[participant.contribution_level - 1],
+                method=rng.choice(list(PaymentMethod)),
+                paid_on=today,
+                actor="demo",
+            )
+        record_subsidy(
+            session, funder="Métropole (démo)", amount_cents=300000, received_on=today, actor="demo"
+        )
         return admin
 
     admin = run_in_transaction(session_factory, seed)
     run_allocation(session_factory, month=month, actor="demo")
-    return SeededDemo(admin=admin, shops=len(DEMO_SHOPS), participants=len(DEMO_NAMES),
-                      month=month)
+    return SeededDemo(admin=admin, shops=len(DEMO_SHOPS), participants=len(DEMO_NAMES), month=month)

@@ -8,8 +8,7 @@ participant) is written in the same transaction as the wallet's transfers.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from wallet_server.errors import DomainError
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from wallet_server.allocations.models import (
@@ -20,6 +19,7 @@ from wallet_server.allocations.models import (
     RunStatus,
 )
 from wallet_server.allocations.policy import PolicyTerms, allocation_for
+from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import (
     TransferRequest,
@@ -41,9 +41,15 @@ class AllocationError(DomainError):
 
 
 def set_policy(
-    session: Session, *, effective_month: str, amount_cents: int, decided_by: str,
-    extra_member_cents: int = 0, mode: AllocationMode = AllocationMode.ADD,
-    carry_over_cap_cents: int | None = None, note: str = "",
+    session: Session,
+    *,
+    effective_month: str,
+    amount_cents: int,
+    decided_by: str,
+    extra_member_cents: int = 0,
+    mode: AllocationMode = AllocationMode.ADD,
+    carry_over_cap_cents: int | None = None,
+    note: str = "",
 ) -> AllocationPolicy:
     """Record a committee decision; earlier versions stay for the months they governed."""
     parse_month(effective_month)
@@ -51,9 +57,13 @@ def set_policy(
         if type(value) is not int or value < 0:
             raise AllocationError("invalid_amount", amount=value)
     policy = AllocationPolicy(
-        effective_month=effective_month, amount_cents=amount_cents,
-        extra_member_cents=extra_member_cents, mode=AllocationMode(mode).value,
-        carry_over_cap_cents=carry_over_cap_cents, decided_by=decided_by, note=note,
+        effective_month=effective_month,
+        amount_cents=amount_cents,
+        extra_member_cents=extra_member_cents,
+        mode=AllocationMode(mode).value,
+        carry_over_cap_cents=carry_over_cap_cents,
+        decided_by=decided_by,
+        note=note,
     )
     session.add(policy)
     session.flush()
@@ -75,8 +85,10 @@ def policy_for(session: Session, month: str) -> AllocationPolicy:
 
 def terms_of(policy: AllocationPolicy) -> PolicyTerms:
     return PolicyTerms(
-        amount_cents=policy.amount_cents, extra_member_cents=policy.extra_member_cents,
-        mode=AllocationMode(policy.mode), carry_over_cap_cents=policy.carry_over_cap_cents,
+        amount_cents=policy.amount_cents,
+        extra_member_cents=policy.extra_member_cents,
+        mode=AllocationMode(policy.mode),
+        carry_over_cap_cents=policy.carry_over_cap_cents,
     )
 
 
@@ -148,11 +160,14 @@ def run_allocation(
     after_id, done = 0, 0
     try:
         while True:
+
             def work(session: Session, after: int = after_id) -> _Chunk:
                 return _allocate_chunk(session, summary, actor, after, chunk_size)
 
-            outcome = _preview(session_factory, work) if dry_run else run_in_transaction(
-                session_factory, work
+            outcome = (
+                _preview(session_factory, work)
+                if dry_run
+                else run_in_transaction(session_factory, work)
             )
             if outcome.seen == 0:
                 break
@@ -228,23 +243,43 @@ def _allocate_chunk(
             outcome.skipped += 1
             continue
         wallet = wallets[participant.account_id]
-        share = allocation_for(terms, household_size=participant.household_size,
-                               available_cents=wallet.available)
+        share = allocation_for(
+            terms, household_size=participant.household_size, available_cents=wallet.available
+        )
         if share.reclaim_cents:
-            requests.append(TransferRequest(
-                id=f"carry:{summary.month}:{wallet.id}", debit_account_id=wallet.id,
-                credit_account_id=reserve.id, amount=share.reclaim_cents,
-                kind="carry_over_cap", actor=actor, reference=reference,
-            ))
+            requests.append(
+                TransferRequest(
+                    id=f"carry:{summary.month}:{wallet.id}",
+                    debit_account_id=wallet.id,
+                    credit_account_id=reserve.id,
+                    amount=share.reclaim_cents,
+                    kind="carry_over_cap",
+                    actor=actor,
+                    reference=reference,
+                )
+            )
         if share.allocate_cents:
-            requests.append(TransferRequest(
-                id=f"alloc:{summary.month}:{wallet.id}", debit_account_id=reserve.id,
-                credit_account_id=wallet.id, amount=share.allocate_cents, kind="allocation",
-                actor=actor, reference=reference,
-            ))
-        rows.append({"month": summary.month, "participant_id": participant.id,
-                     "run_id": summary.run_id, "amount_cents": share.allocate_cents,
-                     "reclaimed_cents": share.reclaim_cents, "created_at": now})
+            requests.append(
+                TransferRequest(
+                    id=f"alloc:{summary.month}:{wallet.id}",
+                    debit_account_id=reserve.id,
+                    credit_account_id=wallet.id,
+                    amount=share.allocate_cents,
+                    kind="allocation",
+                    actor=actor,
+                    reference=reference,
+                )
+            )
+        rows.append(
+            {
+                "month": summary.month,
+                "participant_id": participant.id,
+                "run_id": summary.run_id,
+                "amount_cents": share.allocate_cents,
+                "reclaimed_cents": share.reclaim_cents,
+                "created_at": now,
+            }
+        )
         outcome.allocated += 1
         outcome.total_cents += share.allocate_cents
         outcome.reclaimed_cents += share.reclaim_cents
@@ -255,12 +290,11 @@ def _allocate_chunk(
             # chunk must not be recorded as allocated.
             raise AllocationError("transfer_refused", errors=[str(r.error) for r in refused])
         if rows:
-            session.execute(Allocation.__table__.insert(), rows)
+            session.execute(insert(Allocation), rows)
     return outcome
 
 
-def _finish(session_factory: Callable[[], Session], summary: RunSummary,
-            status: RunStatus) -> None:
+def _finish(session_factory: Callable[[], Session], summary: RunSummary, status: RunStatus) -> None:
     def finish(session: Session) -> None:
         run = session.get(AllocationRun, summary.run_id)
         if run is None:

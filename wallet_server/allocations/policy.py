@@ -21,7 +21,9 @@ class WalletAllocation:
     allocate_cents: int
 
 
-def allocation_for(terms: PolicyTerms, *, household_size: int, available_cents: int) -> WalletAllocation:
+def allocation_for(
+    terms: PolicyTerms, *, household_size: int, available_cents: int
+) -> WalletAllocation:
     """Apply the carry-over cap first, then `add` or `top_up_to` the household's entitlement.
 
     Only available money can be reclaimed: funds held by an outstanding pay code stay put.

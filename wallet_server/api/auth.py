@@ -25,7 +25,6 @@ staff_auth = HTTPTokenAuth(scheme="Bearer", description="Token from POST /api/v1
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@staff_auth.verify_token
 def _verify(token: str) -> User | None:
     from wallet_server.app import db_session
 
@@ -37,11 +36,14 @@ def _verify(token: str) -> User | None:
     return user
 
 
-@staff_auth.error_processor
 def _auth_error(error: Any) -> Any:
     from wallet_server.api.errors import error_response
 
     return error_response("authentication_required", 401)
+
+
+staff_auth.verify_token(_verify)
+staff_auth.error_processor(_auth_error)
 
 
 def require_roles(*roles: Role) -> Callable[[F], F]:
@@ -50,7 +52,7 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
-            user: User = staff_auth.current_user
+            user = cast(User, staff_auth.current_user)
             if user.role not in {role.value for role in roles}:
                 raise AuthError("forbidden")
             return view(*args, **kwargs)
@@ -68,8 +70,12 @@ def login(credentials: dict[str, str]) -> dict[str, Any]:
     from wallet_server.app import db_session, settings
 
     session = db_session()
-    user = authenticate(session, username=credentials["username"],
-                        password=credentials["password"], totp_code=credentials["totp"])
+    user = authenticate(
+        session,
+        username=credentials["username"],
+        password=credentials["password"],
+        totp_code=credentials["totp"],
+    )
     seconds = settings().session_seconds
     token = open_session(session, user, seconds=seconds)
     return {"token": token, "expires_at": utcnow() + timedelta(seconds=seconds), "user": user}
@@ -79,7 +85,7 @@ def login(credentials: dict[str, str]) -> dict[str, Any]:
 @auth_blueprint.auth_required(staff_auth)
 @auth_blueprint.output(UserOut)
 def me() -> User:
-    user: User = staff_auth.current_user
+    user = cast(User, staff_auth.current_user)
     return user
 
 

@@ -29,8 +29,13 @@ _STATUS_BY_CODE = {
 }
 
 
-def error_response(code: str, status: int | None = None, *, details: Any = None,
-                   headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    code: str,
+    status: int | None = None,
+    *,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     lang = g.get("lang", "fr")
     entry = MESSAGES.get(code)
     body: dict[str, Any] = {
@@ -59,14 +64,18 @@ def register_error_handlers(app: APIFlask) -> None:
     @app.error_processor
     def http_error(error: HTTPError) -> Response:
         # apiflask's validation and abort() errors: keep our shape
-        code = {400: "bad_request", 401: "authentication_required", 403: "forbidden",
-                404: "not_found", 409: "idempotency_conflict"}.get(error.status_code,
-                                                                    "bad_request")
+        code = {
+            400: "bad_request",
+            401: "authentication_required",
+            403: "forbidden",
+            404: "not_found",
+            409: "idempotency_conflict",
+        }.get(error.status_code, "bad_request")
         if error.status_code >= 500:
             code = "internal_error"
         details = error.detail if error.detail else None
         response = error_response(code, error.status_code, details=details)
-        for name, value in (error.headers or {}).items():
+        for name, value in dict(error.headers or {}).items():
             response.headers[name] = value
         return response
 
@@ -76,7 +85,8 @@ def register_error_handlers(app: APIFlask) -> None:
             status = error.code or 500
             return error_response(
                 {404: "not_found", 405: "bad_request"}.get(status, "bad_request")
-                if status < 500 else "internal_error",
+                if status < 500
+                else "internal_error",
                 status,
             )
         if is_retryable(error):

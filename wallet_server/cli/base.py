@@ -46,7 +46,9 @@ def default_actor() -> str:
 
 
 actor_option = click.option(
-    "--actor", default=default_actor, show_default="cli:$USER",
+    "--actor",
+    default=default_actor,
+    show_default="cli:$USER",
     help="Who is doing this, recorded with every transfer.",
 )
 
@@ -72,8 +74,9 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
     cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for index, row in enumerate(cells):
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-                   .rstrip())
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
         if index == 0:
             click.echo("  ".join("-" * width for width in widths))
 
@@ -83,8 +86,12 @@ def print_json(value: object) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--database-url", envvar="DATABASE_URL", default=None,
-              help="SQLAlchemy URL; default: a SQLite file under ./instance")
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    default=None,
+    help="SQLAlchemy URL; default: a SQLite file under ./instance",
+)
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:
     """Caisse Commune: the fund's wallet server."""

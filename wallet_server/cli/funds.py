@@ -40,27 +40,59 @@ def policy_group() -> None:
 
 
 @policy_group.command("set")
-@click.option("--month", "effective_month", type=MONTH, required=True,
-              help="First month the policy applies to.")
-@click.option("--amount", type=AMOUNT, default="100", show_default=True,
-              help="Per participant, in euros.")
-@click.option("--extra-member", type=AMOUNT, default="0", show_default=True,
-              help="Per household member beyond the first.")
-@click.option("--mode", type=click.Choice([m.value for m in AllocationMode]), default="add",
-              show_default=True)
-@click.option("--carry-over-cap", type=AMOUNT, default=None,
-              help="Most a wallet keeps into a new month; the excess returns to the fund.")
+@click.option(
+    "--month",
+    "effective_month",
+    type=MONTH,
+    required=True,
+    help="First month the policy applies to.",
+)
+@click.option(
+    "--amount", type=AMOUNT, default="100", show_default=True, help="Per participant, in euros."
+)
+@click.option(
+    "--extra-member",
+    type=AMOUNT,
+    default="0",
+    show_default=True,
+    help="Per household member beyond the first.",
+)
+@click.option(
+    "--mode", type=click.Choice([m.value for m in AllocationMode]), default="add", show_default=True
+)
+@click.option(
+    "--carry-over-cap",
+    type=AMOUNT,
+    default=None,
+    help="Most a wallet keeps into a new month; the excess returns to the fund.",
+)
 @click.option("--note", default="")
 @actor_option
 @pass_context
 @refusals_as_messages
-def policy_set(ctx: CliContext, effective_month: str, amount: int, extra_member: int, mode: str,
-               carry_over_cap: int | None, note: str, actor: str) -> None:
+def policy_set(
+    ctx: CliContext,
+    effective_month: str,
+    amount: int,
+    extra_member: int,
+    mode: str,
+    carry_over_cap: int | None,
+    note: str,
+    actor: str,
+) -> None:
     """Record a new allocation policy."""
-    ctx.run(lambda s: set_policy(
-        s, effective_month=effective_month, amount_cents=amount, decided_by=actor,
-        extra_member_cents=extra_member, mode=AllocationMode(mode),
-        carry_over_cap_cents=carry_over_cap, note=note))
+    ctx.run(
+        lambda s: set_policy(
+            s,
+            effective_month=effective_month,
+            amount_cents=amount,
+            decided_by=actor,
+            extra_member_cents=extra_member,
+            mode=AllocationMode(mode),
+            carry_over_cap_cents=carry_over_cap,
+            note=note,
+        )
+    )
     click.echo(f"Règle enregistrée / policy recorded from {effective_month}")
 
 
@@ -72,9 +104,13 @@ def policy_set(ctx: CliContext, effective_month: str, amount: int, extra_member:
 def policy_show(ctx: CliContext, month: str, as_json: bool) -> None:
     """Show the policy in force for a month."""
     policy = ctx.run(lambda s: policy_for(s, month))
-    values = {"effective_month": policy.effective_month, "amount_cents": policy.amount_cents,
-              "extra_member_cents": policy.extra_member_cents, "mode": policy.mode,
-              "carry_over_cap_cents": policy.carry_over_cap_cents}
+    values = {
+        "effective_month": policy.effective_month,
+        "amount_cents": policy.amount_cents,
+        "extra_member_cents": policy.extra_member_cents,
+        "mode": policy.mode,
+        "carry_over_cap_cents": policy.carry_over_cap_cents,
+    }
     if as_json:
         print_json(values)
         return
@@ -99,8 +135,9 @@ def allocate(ctx: CliContext, month: str, dry_run: bool, as_json: bool, actor: s
             bar.update(done - bar.pos)
 
     try:
-        summary = run_allocation(ctx.sessions, month=month, actor=actor, dry_run=dry_run,
-                                 progress=progress)
+        summary = run_allocation(
+            ctx.sessions, month=month, actor=actor, dry_run=dry_run, progress=progress
+        )
     finally:
         if bar is not None:
             bar.render_finish()
@@ -109,13 +146,16 @@ def allocate(ctx: CliContext, month: str, dry_run: bool, as_json: bool, actor: s
         return
     title = "Aperçu (rien n'est écrit) / preview (nothing written)" if dry_run else "Allocation"
     click.echo(f"{title} — {month}")
-    print_table(["", ""], [
-        ("participants éligibles / eligible", summary.participants),
-        ("alloués / allocated", summary.allocated),
-        ("déjà alloués / already allocated", summary.skipped),
-        ("total", format_cents(summary.total_cents)),
-        ("repris (plafond de report) / reclaimed", format_cents(summary.reclaimed_cents)),
-    ])
+    print_table(
+        ["", ""],
+        [
+            ("participants éligibles / eligible", summary.participants),
+            ("alloués / allocated", summary.allocated),
+            ("déjà alloués / already allocated", summary.skipped),
+            ("total", format_cents(summary.total_cents)),
+            ("repris (plafond de report) / reclaimed", format_cents(summary.reclaimed_cents)),
+        ],
+    )
 
 
 @click.group("contribution")
@@ -124,8 +164,13 @@ def contribution_group() -> None:
 
 
 @contribution_group.command("scale")
-@click.option("--month", "effective_month", type=MONTH, default=None,
-              help="With --tiers: first month of the new scale.")
+@click.option(
+    "--month",
+    "effective_month",
+    type=MONTH,
+    default=None,
+    help="With --tiers: first month of the new scale.",
+)
 @click.option("--tiers", default=None, help='New scale in euros, e.g. "1,5,10,20" (levels 1…).')
 @actor_option
 @pass_context
@@ -136,37 +181,58 @@ def scale(ctx: CliContext, effective_month: str | None, tiers: str | None, actor
         if effective_month is None:
             raise click.UsageError("--tiers needs --month")
         try:
-            amounts = [parse_cents(part) for part in tiers.replace(";", ",").split(",")
-                       if part.strip()]
+            amounts = [
+                parse_cents(part) for part in tiers.replace(";", ",").split(",") if part.strip()
+            ]
         except ValueError:
             raise ContributionError("invalid_amount", tiers=tiers) from None
-        ctx.run(lambda s: set_scale(s, effective_month=effective_month, tiers_cents=amounts,
-                                    decided_by=actor))
+        ctx.run(
+            lambda s: set_scale(
+                s, effective_month=effective_month, tiers_cents=amounts, decided_by=actor
+            )
+        )
     month = effective_month or month_of(utcnow().date())
     levels = ctx.run(lambda s: scale_for(s, month))
-    print_table(["niveau/level", "par mois/monthly"],
-                [(level, format_cents(cents)) for level, cents in sorted(levels.items())])
+    print_table(
+        ["niveau/level", "par mois/monthly"],
+        [(level, format_cents(cents)) for level, cents in sorted(levels.items())],
+    )
 
 
 @contribution_group.command("pay")
 @click.argument("public_id")
 @click.option("--amount", type=AMOUNT, required=True)
 @click.option("--method", type=click.Choice([m.value for m in PaymentMethod]), required=True)
-@click.option("--date", "paid_on", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Default: today.")
+@click.option(
+    "--date", "paid_on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today."
+)
 @click.option("--payment-id", default=None, help="Idempotency key (e.g. the bank reference).")
 @actor_option
 @pass_context
 @refusals_as_messages
-def pay(ctx: CliContext, public_id: str, amount: int, method: str, paid_on: object,
-        payment_id: str | None, actor: str) -> None:
+def pay(
+    ctx: CliContext,
+    public_id: str,
+    amount: int,
+    method: str,
+    paid_on: object,
+    payment_id: str | None,
+    actor: str,
+) -> None:
     """Record a household's contribution (euros into the fund)."""
     day = paid_on.date() if hasattr(paid_on, "date") else utcnow().date()
 
     def work(session: Session) -> None:
         participant = _participant(session, public_id)
-        record_payment(session, participant, amount_cents=amount, method=PaymentMethod(method),
-                       paid_on=day, actor=actor, payment_id=payment_id)
+        record_payment(
+            session,
+            participant,
+            amount_cents=amount,
+            method=PaymentMethod(method),
+            paid_on=day,
+            actor=actor,
+            payment_id=payment_id,
+        )
 
     ctx.run(work)
     click.echo(f"Cotisation enregistrée / contribution recorded: {format_cents(amount)}")
@@ -180,12 +246,24 @@ def behind(ctx: CliContext, month: str, as_json: bool) -> None:
     """Who has paid less than their level asks, up to a month."""
     rows = ctx.run(lambda s: who_is_behind(s, as_of_month=month))
     if as_json:
-        print_json([{"public_id": r.public_id, "name": r.name, "level": r.level,
-                     "expected_cents": r.expected_cents, "paid_cents": r.paid_cents,
-                     "owed_cents": r.owed_cents} for r in rows])
+        print_json(
+            [
+                {
+                    "public_id": r.public_id,
+                    "name": r.name,
+                    "level": r.level,
+                    "expected_cents": r.expected_cents,
+                    "paid_cents": r.paid_cents,
+                    "owed_cents": r.owed_cents,
+                }
+                for r in rows
+            ]
+        )
         return
-    print_table(["id", "nom/name", "niveau/level", "dû/owed"],
-                [(r.public_id, r.name or "", r.level, format_cents(r.owed_cents)) for r in rows])
+    print_table(
+        ["id", "nom/name", "niveau/level", "dû/owed"],
+        [(r.public_id, r.name or "", r.level, format_cents(r.owed_cents)) for r in rows],
+    )
 
 
 def _participant(session: Session, public_id: str) -> Participant:
@@ -214,12 +292,26 @@ def fund_group() -> None:
 @actor_option
 @pass_context
 @refusals_as_messages
-def subsidy(ctx: CliContext, funder: str, amount: int, received_on: object,
-            subsidy_id: str | None, actor: str) -> None:
+def subsidy(
+    ctx: CliContext,
+    funder: str,
+    amount: int,
+    received_on: object,
+    subsidy_id: str | None,
+    actor: str,
+) -> None:
     """Record a subsidy received from a funder."""
     day: date = received_on.date() if hasattr(received_on, "date") else utcnow().date()
-    ctx.run(lambda s: record_subsidy(s, funder=funder, amount_cents=amount, received_on=day,
-                                     actor=actor, subsidy_id=subsidy_id))
+    ctx.run(
+        lambda s: record_subsidy(
+            s,
+            funder=funder,
+            amount_cents=amount,
+            received_on=day,
+            actor=actor,
+            subsidy_id=subsidy_id,
+        )
+    )
     click.echo(f"Subvention enregistrée / subsidy recorded: {format_cents(amount)} ({funder})")
 
 
@@ -237,13 +329,18 @@ def ledger_verify(ctx: CliContext, as_json: bool) -> None:
     if as_json:
         print_json(report.as_dict())
     else:
-        verdict = "OK : les comptes sont justes / books balance" if report.ok else \
-            "ÉCART / MISMATCH"
-        click.echo(f"{verdict} — {report.accounts} comptes/accounts, "
-                   f"{report.transfers} écritures/transfers")
+        verdict = (
+            "OK : les comptes sont justes / books balance" if report.ok else "ÉCART / MISMATCH"
+        )
+        click.echo(
+            f"{verdict} — {report.accounts} comptes/accounts, "
+            f"{report.transfers} écritures/transfers"
+        )
         for mismatch in report.mismatches[:50]:
-            click.echo(f"  {mismatch.account} {mismatch.counter}: stocké/stored "
-                       f"{mismatch.stored} ≠ recalculé/recomputed {mismatch.recomputed}")
+            click.echo(
+                f"  {mismatch.account} {mismatch.counter}: stocké/stored "
+                f"{mismatch.stored} ≠ recalculé/recomputed {mismatch.recomputed}"
+            )
         for problem in report.problems[:50]:
             click.echo(f"  {problem}")
     sys.exit(0 if report.ok else 1)

@@ -8,7 +8,7 @@ from wallet_server.ledger import parse_cents
 from wallet_server.months import parse_month
 
 
-class AmountType(click.ParamType):
+class AmountType(click.ParamType):  # type: ignore[type-arg]
     """Euros as people write them ("12,40", "12.40", "100") → integer cents."""
 
     name = "montant/amount"
@@ -25,7 +25,7 @@ class AmountType(click.ParamType):
         return cents
 
 
-class MonthType(click.ParamType):
+class MonthType(click.ParamType):  # type: ignore[type-arg]
     name = "AAAA-MM/YYYY-MM"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:

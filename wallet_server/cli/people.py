@@ -40,19 +40,42 @@ def participant_group() -> None:
 @click.option("--name", default=None, help="Seen by coordinators only.")
 @click.option("--contact", default=None, help="Phone or e-mail, coordinators only.")
 @click.option("--household-size", type=click.IntRange(1, 20), default=1, show_default=True)
-@click.option("--level", "contribution_level", type=click.IntRange(1, None), default=None,
-              help="Level in the contribution scale (1 = smallest).")
-@click.option("--month", type=MONTH, default=_this_month, show_default="this month",
-              help="First month of allocation.")
+@click.option(
+    "--level",
+    "contribution_level",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Level in the contribution scale (1 = smallest).",
+)
+@click.option(
+    "--month",
+    type=MONTH,
+    default=_this_month,
+    show_default="this month",
+    help="First month of allocation.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @actor_option
 @pass_context
 @refusals_as_messages
-def add(ctx: CliContext, name: str | None, contact: str | None, household_size: int,
-        contribution_level: int | None, month: str, as_json: bool, actor: str) -> None:
+def add(
+    ctx: CliContext,
+    name: str | None,
+    contact: str | None,
+    household_size: int,
+    contribution_level: int | None,
+    month: str,
+    as_json: bool,
+    actor: str,
+) -> None:
     """Enroll one participant; prints their pseudonymous public id."""
-    enrollment = Enrollment(enrolled_month=month, name=name, contact=contact,
-                            household_size=household_size, contribution_level=contribution_level)
+    enrollment = Enrollment(
+        enrolled_month=month,
+        name=name,
+        contact=contact,
+        household_size=household_size,
+        contribution_level=contribution_level,
+    )
     public_id = ctx.run(lambda session: enroll(session, enrollment, actor=actor).public_id)
     if as_json:
         print_json({"public_id": public_id})
@@ -78,15 +101,23 @@ def import_csv(ctx: CliContext, csv_file: Path, month: str, dry_run: bool, actor
         text = csv_file.read_text(encoding="cp1252")  # spreadsheets saved the Windows way
     parsed = parse_participants_csv(text, enrolled_month=month)
     if parsed.errors:
-        click.echo(f"{len(parsed.errors)} ligne(s) en erreur, rien n'a été enregistré / "
-                   f"{len(parsed.errors)} bad row(s), nothing was written:", err=True)
+        click.echo(
+            f"{len(parsed.errors)} ligne(s) en erreur, rien n'a été enregistré / "
+            f"{len(parsed.errors)} bad row(s), nothing was written:",
+            err=True,
+        )
         for error in parsed.errors:
-            click.echo(f"  ligne/row {error.row}, {error.column}: {error.value!r} — "
-                       f"{bilingual(error.code)}", err=True)
+            click.echo(
+                f"  ligne/row {error.row}, {error.column}: {error.value!r} — "
+                f"{bilingual(error.code)}",
+                err=True,
+            )
         raise SystemExit(2)
     if dry_run:
-        click.echo(f"{len(parsed.enrollments)} ligne(s) valides / valid row(s); rien écrit / "
-                   "nothing written")
+        click.echo(
+            f"{len(parsed.enrollments)} ligne(s) valides / valid row(s); rien écrit / "
+            "nothing written"
+        )
         return
 
     def work(session: Session) -> list[str]:
@@ -102,18 +133,33 @@ def import_csv(ctx: CliContext, csv_file: Path, month: str, dry_run: bool, actor
 @click.option("--limit", default=100, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
-def list_participants(ctx: CliContext, search: str | None, status: str | None, limit: int,
-                      as_json: bool) -> None:
+def list_participants(
+    ctx: CliContext, search: str | None, status: str | None, limit: int, as_json: bool
+) -> None:
     """List participants with their available balance."""
     rows = ctx.run(lambda s: find_participants(s, search=search, status=status, limit=limit))
     if as_json:
-        print_json([{"public_id": p.public_id, "name": p.name, "status": p.status,
-                     "household_size": p.household_size, "level": p.contribution_level,
-                     "available_cents": a.available} for p, a in rows])
+        print_json(
+            [
+                {
+                    "public_id": p.public_id,
+                    "name": p.name,
+                    "status": p.status,
+                    "household_size": p.household_size,
+                    "level": p.contribution_level,
+                    "available_cents": a.available,
+                }
+                for p, a in rows
+            ]
+        )
         return
-    print_table(["id", "nom/name", "statut/status", "foyer/household", "disponible/available"],
-                [(p.public_id, p.name or "", p.status, p.household_size,
-                  format_cents(a.available)) for p, a in rows])
+    print_table(
+        ["id", "nom/name", "statut/status", "foyer/household", "disponible/available"],
+        [
+            (p.public_id, p.name or "", p.status, p.household_size, format_cents(a.available))
+            for p, a in rows
+        ],
+    )
 
 
 COMMANDS = [participant_group]

@@ -49,8 +49,13 @@ def prepare_database(ctx: CliContext) -> None:
     def seed(session: Session) -> None:
         ensure_fund_accounts(session)
         if session.scalar(select(AllocationPolicy.id).limit(1)) is None:
-            set_policy(session, effective_month="2000-01", amount_cents=10000,
-                       decided_by="default", note="100 € par participant (défaut)")
+            set_policy(
+                session,
+                effective_month="2000-01",
+                amount_cents=10000,
+                decided_by="default",
+                note="100 € par participant (défaut)",
+            )
 
     ctx.run(seed)
 
@@ -62,14 +67,20 @@ def show_totp(new_user: NewUser) -> None:
         code = qrcode.QRCode(border=1)
         code.add_data(new_user.totp_uri)
         code.print_ascii(invert=True)
-    click.echo("Scannez ce code avec une application d'authentification.\n"
-               "Scan this code with an authenticator app.")
+    click.echo(
+        "Scannez ce code avec une application d'authentification.\n"
+        "Scan this code with an authenticator app."
+    )
 
 
 @click.command("init")
 @click.option("--admin", "username", default="admin", show_default=True)
-@click.option("--password", envvar="CAISSE_ADMIN_PASSWORD", default=None,
-              help="Default: asked on the terminal (or CAISSE_ADMIN_PASSWORD).")
+@click.option(
+    "--password",
+    envvar="CAISSE_ADMIN_PASSWORD",
+    default=None,
+    help="Default: asked on the terminal (or CAISSE_ADMIN_PASSWORD).",
+)
 @pass_context
 @refusals_as_messages
 def init(ctx: CliContext, username: str, password: str | None) -> None:
@@ -83,10 +94,14 @@ def init(ctx: CliContext, username: str, password: str | None) -> None:
         click.echo("Un administrateur existe déjà / an admin already exists: nothing to do.")
         return
     if password is None:
-        password = click.prompt("Mot de passe / password", hide_input=True,
-                                confirmation_prompt=True)
-    new_user = ctx.run(lambda session: create_user(
-        session, username=username, password=password, role=Role.ADMIN, display_name=username))
+        password = click.prompt(
+            "Mot de passe / password", hide_input=True, confirmation_prompt=True
+        )
+    new_user = ctx.run(
+        lambda session: create_user(
+            session, username=username, password=password, role=Role.ADMIN, display_name=username
+        )
+    )
     click.echo(f"Administrateur créé / admin created: {new_user.user.username}")
     show_totp(new_user)
 
@@ -107,12 +122,16 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
     if exists is None:
         password = secrets.token_urlsafe(12)
         seeded = seed_demo(ctx.sessions, password=password, month=month_of(utcnow().date()))
-        _write_private(credentials_file,
-                       f"username: {DEMO_ADMIN}\npassword: {password}\n"
-                       f"totp_secret: {seeded.admin.user.totp_secret}\n"
-                       f"totp_uri: {seeded.admin.totp_uri}\n")
-        click.echo(f"Fonds de démonstration créé / demo fund seeded: {seeded.participants} "
-                   f"participants, {seeded.shops} commerces/shops, mois/month {seeded.month}")
+        _write_private(
+            credentials_file,
+            f"username: {DEMO_ADMIN}\npassword: {password}\n"
+            f"totp_secret: {seeded.admin.user.totp_secret}\n"
+            f"totp_uri: {seeded.admin.totp_uri}\n",
+        )
+        click.echo(
+            f"Fonds de démonstration créé / demo fund seeded: {seeded.participants} "
+            f"participants, {seeded.shops} commerces/shops, mois/month {seeded.month}"
+        )
         click.echo(f"Admin: {DEMO_ADMIN} / mot de passe-password: {password}")
         show_totp(seeded.admin)
     else:

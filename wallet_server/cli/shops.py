@@ -25,12 +25,17 @@ def shop_group() -> None:
 @click.option("--category", "categories", multiple=True, help="Repeat for several.")
 @pass_context
 @refusals_as_messages
-def add(ctx: CliContext, name: str, address: str, opening_hours: str,
-        categories: tuple[str, ...]) -> None:
+def add(
+    ctx: CliContext, name: str, address: str, opening_hours: str, categories: tuple[str, ...]
+) -> None:
     """Record a shop's application (it cannot take payments until approved)."""
-    public_id = ctx.run(lambda s: add_shop(s, name=name, address=address,
-                                           opening_hours=opening_hours,
-                                           categories=categories).public_id)
+    public_id = ctx.run(
+        lambda s: (
+            add_shop(
+                s, name=name, address=address, opening_hours=opening_hours, categories=categories
+            ).public_id
+        )
+    )
     click.echo(f"Commerce enregistré / shop recorded: {public_id} (en attente / applied)")
 
 
@@ -58,17 +63,35 @@ def list_command(ctx: CliContext, status: str | None, as_json: bool) -> None:
     """List shops."""
     shops = ctx.run(lambda s: list_shops(s, status=status))
     if as_json:
-        print_json([{"public_id": s.public_id, "name": s.name, "status": s.status,
-                     "address": s.address, "opening_hours": s.opening_hours,
-                     "categories": s.categories} for s in shops])
+        print_json(
+            [
+                {
+                    "public_id": s.public_id,
+                    "name": s.name,
+                    "status": s.status,
+                    "address": s.address,
+                    "opening_hours": s.opening_hours,
+                    "categories": s.categories,
+                }
+                for s in shops
+            ]
+        )
         return
-    print_table(["id", "nom/name", "statut/status", "adresse/address"],
-                [(s.public_id, s.name, s.status, s.address) for s in shops])
+    print_table(
+        ["id", "nom/name", "statut/status", "adresse/address"],
+        [(s.public_id, s.name, s.status, s.address) for s in shops],
+    )
 
 
-shop_group.add_command(_status_command("approve", ShopStatus.APPROVED,
-                                       "Committee decision: the shop may take payments."))
-shop_group.add_command(_status_command("suspend", ShopStatus.SUSPENDED,
-                                       "Committee decision: the shop may no longer take payments."))
+shop_group.add_command(
+    _status_command(
+        "approve", ShopStatus.APPROVED, "Committee decision: the shop may take payments."
+    )
+)
+shop_group.add_command(
+    _status_command(
+        "suspend", ShopStatus.SUSPENDED, "Committee decision: the shop may no longer take payments."
+    )
+)
 
 COMMANDS = [shop_group]

@@ -5,7 +5,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from wallet_server.errors import DomainError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from wallet_server.contributions.models import (
     PaymentMethod,
     Subsidy,
 )
+from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import TransferRequest, transfer
 from wallet_server.months import months_between, parse_month
@@ -64,8 +64,14 @@ def scale_for(session: Session, month: str) -> dict[int, int]:
 
 
 def record_payment(
-    session: Session, participant: Participant, *, amount_cents: int, method: PaymentMethod,
-    paid_on: date, actor: str, payment_id: str | None = None,
+    session: Session,
+    participant: Participant,
+    *,
+    amount_cents: int,
+    method: PaymentMethod,
+    paid_on: date,
+    actor: str,
+    payment_id: str | None = None,
 ) -> ContributionPayment:
     """A household's contribution in euros: a transfer into the reserve.
 
@@ -75,16 +81,26 @@ def record_payment(
     existing = session.scalar(
         select(ContributionPayment).where(ContributionPayment.transfer_id == transfer_id)
     )
-    transfer(session, TransferRequest(
-        id=transfer_id, debit_account_id=fund_account(session, FundAccount.CONTRIBUTIONS).id,
-        credit_account_id=fund_account(session, FundAccount.RESERVE).id, amount=amount_cents,
-        kind="contribution", actor=actor, reference=participant.public_id,
-    ))
+    transfer(
+        session,
+        TransferRequest(
+            id=transfer_id,
+            debit_account_id=fund_account(session, FundAccount.CONTRIBUTIONS).id,
+            credit_account_id=fund_account(session, FundAccount.RESERVE).id,
+            amount=amount_cents,
+            kind="contribution",
+            actor=actor,
+            reference=participant.public_id,
+        ),
+    )
     if existing is not None:
         return existing
     payment = ContributionPayment(
-        participant_id=participant.id, amount_cents=amount_cents,
-        method=PaymentMethod(method).value, paid_on=paid_on, transfer_id=transfer_id,
+        participant_id=participant.id,
+        amount_cents=amount_cents,
+        method=PaymentMethod(method).value,
+        paid_on=paid_on,
+        transfer_id=transfer_id,
         recorded_by=actor,
     )
     session.add(payment)
@@ -93,22 +109,39 @@ def record_payment(
 
 
 def record_subsidy(
-    session: Session, *, funder: str, amount_cents: int, received_on: date, actor: str,
+    session: Session,
+    *,
+    funder: str,
+    amount_cents: int,
+    received_on: date,
+    actor: str,
     subsidy_id: str | None = None,
 ) -> Subsidy:
     if not funder.strip():
         raise ContributionError("invalid_funder")
     transfer_id = f"subsidy:{subsidy_id or uuid.uuid4().hex}"
     existing = session.scalar(select(Subsidy).where(Subsidy.transfer_id == transfer_id))
-    transfer(session, TransferRequest(
-        id=transfer_id, debit_account_id=fund_account(session, FundAccount.SUBSIDIES).id,
-        credit_account_id=fund_account(session, FundAccount.RESERVE).id, amount=amount_cents,
-        kind="subsidy", actor=actor, reference=funder.strip()[:200],
-    ))
+    transfer(
+        session,
+        TransferRequest(
+            id=transfer_id,
+            debit_account_id=fund_account(session, FundAccount.SUBSIDIES).id,
+            credit_account_id=fund_account(session, FundAccount.RESERVE).id,
+            amount=amount_cents,
+            kind="subsidy",
+            actor=actor,
+            reference=funder.strip()[:200],
+        ),
+    )
     if existing is not None:
         return existing
-    subsidy = Subsidy(funder=funder.strip(), amount_cents=amount_cents, received_on=received_on,
-                      transfer_id=transfer_id, recorded_by=actor)
+    subsidy = Subsidy(
+        funder=funder.strip(),
+        amount_cents=amount_cents,
+        received_on=received_on,
+        transfer_id=transfer_id,
+        recorded_by=actor,
+    )
     session.add(subsidy)
     session.flush()
     return subsidy
@@ -130,11 +163,18 @@ class Arrears:
 def who_is_behind(session: Session, *, as_of_month: str) -> list[Arrears]:
     """Active participants whose payments are below what their level asks up to `as_of_month`."""
     participants = session.execute(
-        select(Participant.id, Participant.public_id, Participant.name,
-               Participant.contribution_level, Participant.enrolled_month)
-        .where(Participant.status == ParticipantStatus.ACTIVE.value,
-               Participant.contribution_level.is_not(None),
-               Participant.enrolled_month <= parse_month(as_of_month))
+        select(
+            Participant.id,
+            Participant.public_id,
+            Participant.name,
+            Participant.contribution_level,
+            Participant.enrolled_month,
+        )
+        .where(
+            Participant.status == ParticipantStatus.ACTIVE.value,
+            Participant.contribution_level.is_not(None),
+            Participant.enrolled_month <= parse_month(as_of_month),
+        )
         .order_by(Participant.id)
     ).all()
     if not participants:
@@ -144,16 +184,17 @@ def who_is_behind(session: Session, *, as_of_month: str) -> list[Arrears]:
     scales = {month: scale_for(session, month) for month in months}
     paid = dict(
         session.execute(
-            select(ContributionPayment.participant_id, func.sum(ContributionPayment.amount_cents))
-            .group_by(ContributionPayment.participant_id)
+            select(
+                ContributionPayment.participant_id, func.sum(ContributionPayment.amount_cents)
+            ).group_by(ContributionPayment.participant_id)
         ).all()
     )
     behind: list[Arrears] = []
     for p in participants:
-        expected = sum(scales[m].get(p.contribution_level, 0) for m in months
-                       if m >= p.enrolled_month)
+        expected = sum(
+            scales[m].get(p.contribution_level, 0) for m in months if m >= p.enrolled_month
+        )
         paid_cents = int(paid.get(p.id) or 0)
         if paid_cents < expected:
-            behind.append(Arrears(p.public_id, p.name, p.contribution_level, expected,
-                                  paid_cents))
+            behind.append(Arrears(p.public_id, p.name, p.contribution_level, expected, paid_cents))
     return behind

@@ -61,9 +61,7 @@ class Transfer(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("debit_account_id <> credit_account_id", name="distinct_accounts"),
-        CheckConstraint(
-            "phase IN ('single', 'pending', 'post', 'void')", name="phase_known"
-        ),
+        CheckConstraint("phase IN ('single', 'pending', 'post', 'void')", name="phase_known"),
         CheckConstraint(
             "(phase IN ('post', 'void')) = (pending_id IS NOT NULL)", name="resolution_has_pending"
         ),

@@ -2,8 +2,10 @@
 
 import re
 
-_AMOUNT = re.compile(r"^\s*(?P<sign>[-+])?\s*(?P<units>\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)"
-                     r"(?:[.,](?P<cents>\d{1,2}))?\s*(?:€|EUR)?\s*$")
+_AMOUNT = re.compile(
+    r"^\s*(?P<sign>[-+])?\s*(?P<units>\d{1,3}(?:[ \u00a0\u202f]?\d{3})*|\d+)"
+    r"(?:[.,](?P<cents>\d{1,2}))?\s*(?:€|EUR)?\s*$"
+)
 
 
 def parse_cents(text: str) -> int:

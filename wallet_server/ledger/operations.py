@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -112,7 +112,7 @@ def create_transfers(
 
     _insert_new(session, rows)
     if holds:
-        session.execute(OpenHold.__table__.insert(), holds)
+        session.execute(insert(OpenHold), holds)
     session.flush()
     return [result for result in results if result is not None]
 
@@ -128,9 +128,7 @@ def transfer(session: Session, request: TransferRequest, *, now: datetime | None
     return result.created
 
 
-def hold(
-    session: Session, request: TransferRequest, *, now: datetime | None = None
-) -> bool:
+def hold(session: Session, request: TransferRequest, *, now: datetime | None = None) -> bool:
     """Reserve `request.amount` until `request.expires_at`: a pending transfer."""
     return transfer(session, replace(request, phase=TransferPhase.PENDING), now=now)
 
@@ -148,7 +146,14 @@ def post_hold(
 ) -> bool:
     """Settle a hold for `amount` (default: all of it) and release the rest, exactly once."""
     return _resolve_hold(
-        session, hold_id, TransferPhase.POST, transfer_id, actor, amount, kind, reference,
+        session,
+        hold_id,
+        TransferPhase.POST,
+        transfer_id,
+        actor,
+        amount,
+        kind,
+        reference,
         now or utcnow(),
     )
 
@@ -165,13 +170,23 @@ def void_hold(
 ) -> bool:
     """Release a hold entirely, exactly once. Allowed after expiry: releasing is always safe."""
     return _resolve_hold(
-        session, hold_id, TransferPhase.VOID, transfer_id, actor, None, kind, reference,
+        session,
+        hold_id,
+        TransferPhase.VOID,
+        transfer_id,
+        actor,
+        None,
+        kind,
+        reference,
         now or utcnow(),
     )
 
 
 def sweep_expired_holds(
-    session: Session, *, actor: str = "system:sweep", now: datetime | None = None,
+    session: Session,
+    *,
+    actor: str = "system:sweep",
+    now: datetime | None = None,
     limit: int = 1000,
 ) -> int:
     """Void up to `limit` holds whose expiry has passed; return how many were released."""
@@ -186,8 +201,12 @@ def sweep_expired_holds(
     for hold_id in expired:
         try:
             void_hold(
-                session, hold_id, transfer_id=f"{hold_id}/expired", actor=actor,
-                kind="hold_expiry", now=now,
+                session,
+                hold_id,
+                transfer_id=f"{hold_id}/expired",
+                actor=actor,
+                kind="hold_expiry",
+                now=now,
             )
             released += 1
         except LedgerError as error:
@@ -275,7 +294,9 @@ def _apply(
             return TransferResult(
                 request,
                 error=LedgerError(
-                    "insufficient_funds", account=debit.code, available=available,
+                    "insufficient_funds",
+                    account=debit.code,
+                    available=available,
                     amount=request.amount,
                 ),
             )
@@ -323,12 +344,13 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
     session.flush()  # counters first, in the same transaction
     dialect = session.get_bind().dialect.name
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = Transfer.__table__
     for start in range(0, len(rows), _INSERT_CHUNK):
         chunk = rows[start : start + _INSERT_CHUNK]
         statement = (
-            builder(table).values(chunk).on_conflict_do_nothing(index_elements=["id"])
-            .returning(table.c.id)
+            builder(Transfer)
+            .values(chunk)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(Transfer.id)
         )
         inserted = set(session.scalars(statement).all())
         if len(inserted) != len(chunk):
@@ -357,9 +379,14 @@ def _resolve_hold(
     if phase == TransferPhase.VOID:
         posted = pending.amount
     request = TransferRequest(
-        id=transfer_id, debit_account_id=pending.debit_account_id,
-        credit_account_id=pending.credit_account_id, amount=posted,
-        kind=kind or pending.kind, actor=actor, reference=reference, phase=phase,
+        id=transfer_id,
+        debit_account_id=pending.debit_account_id,
+        credit_account_id=pending.credit_account_id,
+        amount=posted,
+        kind=kind or pending.kind,
+        actor=actor,
+        reference=reference,
+        phase=phase,
     )
     existing = session.get(Transfer, transfer_id, populate_existing=True)
     if existing is not None:
@@ -387,9 +414,17 @@ def _resolve_hold(
     session.flush()
     session.add(
         Transfer(
-            id=transfer_id, phase=str(phase), debit_account_id=debit.id,
-            credit_account_id=credit.id, amount=posted, pending_id=hold_id, expires_at=None,
-            kind=request.kind, reference=reference, actor=actor, overdraft=False,
+            id=transfer_id,
+            phase=str(phase),
+            debit_account_id=debit.id,
+            credit_account_id=credit.id,
+            amount=posted,
+            pending_id=hold_id,
+            expires_at=None,
+            kind=request.kind,
+            reference=reference,
+            actor=actor,
+            overdraft=False,
             created_at=now,
         )
     )

@@ -62,8 +62,12 @@ def verify(session: Session) -> VerifyReport:
 
     for account in session.execute(
         select(
-            Account.id, Account.code, Account.debits_posted, Account.credits_posted,
-            Account.debits_pending, Account.credits_pending,
+            Account.id,
+            Account.code,
+            Account.debits_posted,
+            Account.credits_posted,
+            Account.debits_pending,
+            Account.credits_pending,
             Account.debits_must_not_exceed_credits,
         ).order_by(Account.id)
     ):
@@ -79,14 +83,12 @@ def verify(session: Session) -> VerifyReport:
         report.total_credits_posted += stored["credits_posted"]
         report.total_debits_pending += stored["debits_pending"]
         report.total_credits_pending += stored["credits_pending"]
-        available = (
-            stored["credits_posted"] - stored["debits_posted"] - stored["debits_pending"]
-        )
-        if account.debits_must_not_exceed_credits and available < 0:
-            if not _has_overdraft(session, account.id):
-                report.problems.append(
-                    f"{account.code}: available {available} below zero without an overdraft"
-                )
+        available = stored["credits_posted"] - stored["debits_posted"] - stored["debits_pending"]
+        overdrawn = account.debits_must_not_exceed_credits and available < 0
+        if overdrawn and not _has_overdraft(session, account.id):
+            report.problems.append(
+                f"{account.code}: available {available} below zero without an overdraft"
+            )
 
     if report.total_debits_posted != report.total_credits_posted:
         report.problems.append(
@@ -166,10 +168,14 @@ def _open_hold_drift(session: Session) -> list[str]:
         ).all()
     )
     indexed = set(session.scalars(select(OpenHold.transfer_id)).all())
-    problems = [f"hold {hold_id} is open but missing from open_holds"
-                for hold_id in sorted(unresolved - indexed)[:20]]
-    problems += [f"open_holds lists {hold_id}, which is resolved or not a hold"
-                 for hold_id in sorted(indexed - unresolved)[:20]]
+    problems = [
+        f"hold {hold_id} is open but missing from open_holds"
+        for hold_id in sorted(unresolved - indexed)[:20]
+    ]
+    problems += [
+        f"open_holds lists {hold_id}, which is resolved or not a hold"
+        for hold_id in sorted(indexed - unresolved)[:20]
+    ]
     return problems
 
 

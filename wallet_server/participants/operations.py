@@ -5,10 +5,10 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from wallet_server.errors import DomainError
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from wallet_server.errors import DomainError
 from wallet_server.fund import wallet_code
 from wallet_server.ledger import Account
 from wallet_server.months import parse_month
@@ -30,8 +30,14 @@ class Enrollment:
 class EnrollmentError(DomainError):
     """Refused enrollment data; `row` is the CSV line (1 = header)."""
 
-    def __init__(self, code: str, *, row: int | None = None, column: str | None = None,
-                 value: str | None = None) -> None:
+    def __init__(
+        self,
+        code: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+    ) -> None:
         super().__init__(code, row=row, column=column, value=value)
         self.row, self.column, self.value = row, column, value
 
@@ -88,14 +94,19 @@ def _check(enrollment: Enrollment) -> None:
     try:
         parse_month(enrollment.enrolled_month)
     except ValueError:
-        raise EnrollmentError("invalid_month", column="enrolled_month",
-                              value=str(enrollment.enrolled_month)) from None
+        raise EnrollmentError(
+            "invalid_month", column="enrolled_month", value=str(enrollment.enrolled_month)
+        ) from None
     if not 1 <= enrollment.household_size <= MAX_HOUSEHOLD:
-        raise EnrollmentError("invalid_household_size", column="household_size",
-                              value=str(enrollment.household_size))
+        raise EnrollmentError(
+            "invalid_household_size", column="household_size", value=str(enrollment.household_size)
+        )
     if enrollment.contribution_level is not None and enrollment.contribution_level < 1:
-        raise EnrollmentError("invalid_contribution_level", column="contribution_level",
-                              value=str(enrollment.contribution_level))
+        raise EnrollmentError(
+            "invalid_contribution_level",
+            column="contribution_level",
+            value=str(enrollment.contribution_level),
+        )
 
 
 def _fresh_public_ids(session: Session, count: int) -> list[str]:
@@ -173,8 +184,12 @@ def _enrollment_from_row(row: dict[str, str | None], line: int, month: str) -> E
 
 
 def find_participants(
-    session: Session, *, search: str | None = None, status: str | None = None,
-    limit: int = 100, offset: int = 0,
+    session: Session,
+    *,
+    search: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[tuple[Participant, Account]]:
     query = select(Participant, Account).join(Account, Participant.account_id == Account.id)
     if status:
@@ -182,8 +197,10 @@ def find_participants(
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(
-            or_(func.lower(Participant.public_id).like(pattern),
-                func.lower(Participant.name).like(pattern))
+            or_(
+                func.lower(Participant.public_id).like(pattern),
+                func.lower(Participant.name).like(pattern),
+            )
         )
     rows = session.execute(query.order_by(Participant.id).limit(limit).offset(offset)).all()
     return [(row[0], row[1]) for row in rows]

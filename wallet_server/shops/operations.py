@@ -1,12 +1,11 @@
 """Shops: application, committee approval or suspension, directory data."""
 
 from collections.abc import Sequence
-from typing import Any
 
-from wallet_server.errors import DomainError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server.errors import DomainError
 from wallet_server.fund import shop_code
 from wallet_server.ledger import create_account
 from wallet_server.orm import utcnow
@@ -19,7 +18,11 @@ class ShopError(DomainError):
 
 
 def add_shop(
-    session: Session, *, name: str, address: str = "", opening_hours: str = "",
+    session: Session,
+    *,
+    name: str,
+    address: str = "",
+    opening_hours: str = "",
     categories: Sequence[str] = (),
 ) -> Shop:
     """Record a shop's application; it cannot redeem until the committee approves it."""
@@ -30,10 +33,13 @@ def add_shop(
         public_id = new_public_id("S")
     account = create_account(session, shop_code(public_id), "shop")
     shop = Shop(
-        public_id=public_id, name=name.strip(), address=address.strip(),
+        public_id=public_id,
+        name=name.strip(),
+        address=address.strip(),
         opening_hours=opening_hours.strip(),
         categories=[c.strip() for c in categories if c.strip()],
-        status=ShopStatus.APPLIED.value, account_id=account.id,
+        status=ShopStatus.APPLIED.value,
+        account_id=account.id,
     )
     session.add(shop)
     session.flush()

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from wallet_server.errors import DomainError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from wallet_server.errors import DomainError
 from wallet_server.orm import utcnow
 from wallet_server.users.models import ApiSession, Role, User
 
@@ -36,7 +36,12 @@ class NewUser:
 
 
 def create_user(
-    session: Session, *, username: str, password: str, role: Role, display_name: str = "",
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    display_name: str = "",
     shop_id: int | None = None,
 ) -> NewUser:
     username = username.strip().lower()
@@ -48,8 +53,12 @@ def create_user(
         raise AuthError("username_taken")
     secret = pyotp.random_base32()
     user = User(
-        username=username, display_name=display_name or username, role=role.value,
-        password_hash=_hasher.hash(password), totp_secret=secret, shop_id=shop_id,
+        username=username,
+        display_name=display_name or username,
+        role=role.value,
+        password_hash=_hasher.hash(password),
+        totp_secret=secret,
+        shop_id=shop_id,
     )
     session.add(user)
     session.flush()
@@ -57,12 +66,17 @@ def create_user(
 
 
 def provisioning_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username,
-                                                          issuer_name=TOTP_ISSUER)
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.username, issuer_name=TOTP_ISSUER
+    )
 
 
 def authenticate(
-    session: Session, *, username: str, password: str, totp_code: str,
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    totp_code: str,
     at: float | None = None,
 ) -> User:
     """Check password and TOTP; each TOTP code is accepted once (replay protection)."""
@@ -101,7 +115,8 @@ def open_session(session: Session, user: User, *, seconds: int) -> str:
     token = secrets.token_urlsafe(32)
     session.add(
         ApiSession(
-            token_hash=_digest(token), user_id=user.id,
+            token_hash=_digest(token),
+            user_id=user.id,
             expires_at=utcnow() + timedelta(seconds=seconds),
         )
     )

@@ -1,0 +1,7 @@
+"""Benchmarks for Caisse Commune, run as `python -m bench NAME [--quick] [--json]`.
+
+They live beside the server, not in the test suite, because they measure time on real
+databases at a territory's scale (100,000 households) rather than check behaviour: a test
+must be fast and deterministic, a benchmark must be big and honest about noise. Each
+benchmark still checks its own results, so a fast but wrong change cannot look like a win.
+"""

@@ -1,0 +1,50 @@
+"""The benchmarks `python -m bench` knows, described without importing them.
+
+A new benchmark (redeem, pos, pwa, ...) is one module with a `run(config) -> BenchReport`
+function and one `Benchmark` line below. Modules are imported only when run, so a benchmark
+with heavy dependencies (a browser for `pwa`) costs nothing to the others.
+"""
+
+import importlib
+from dataclasses import dataclass
+from typing import cast
+
+from bench.core import Runner
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    description: str
+    #: the command-line option giving the run's size, e.g. "participants" for --participants
+    size_name: str
+    full_size: int
+    #: small enough to run in seconds, for `--quick` and CI
+    quick_size: int
+    #: "module:function" returning a BenchReport
+    runner: str
+
+    def load(self) -> Runner:
+        module_name, _, function = self.runner.partition(":")
+        return cast(Runner, getattr(importlib.import_module(module_name), function))
+
+    def size(self, *, quick: bool, explicit: int | None = None) -> int:
+        if explicit is not None:
+            return explicit
+        return self.quick_size if quick else self.full_size
+
+
+BENCHMARKS: dict[str, Benchmark] = {
+    benchmark.name: benchmark
+    for benchmark in (
+        Benchmark(
+            name="allocation",
+            description="allocate one month to every participant (target: 100,000 in ≤ 30 s "
+            "on PostgreSQL)",
+            size_name="participants",
+            full_size=100_000,
+            quick_size=5_000,
+            runner="bench.allocation:run",
+        ),
+    )
+}

@@ -1,0 +1,93 @@
+"""Fixtures: every database test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+
+The schema is always built with Alembic (`upgrade head`), never with create_all, so the tests
+exercise the migrations that production runs.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from wallet_server import migrations
+from wallet_server.db import make_engine, make_session_factory
+from wallet_server.fund import ensure_fund_accounts
+from wallet_server.models import Base
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    template = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrations.upgrade(f"sqlite:///{template}")
+    return template
+
+
+@pytest.fixture(scope="session")
+def postgres_ready() -> Iterator[str]:
+    """A schema of our own in the test database, so parallel test runs never collide."""
+    assert POSTGRES_URL is not None
+    schema = f"test_{os.getpid()}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    url_text = url.render_as_string(hide_password=False)
+    migrations.upgrade(url_text)
+    yield url_text
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database with the fund's accounts, on each backend in turn."""
+    if request.param == "sqlite":
+        path = tmp_path / "caisse.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_ready")
+        _truncate_postgres(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        ensure_fund_accounts(session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with sessions() as session:
+        yield session
+        session.rollback()

@@ -1,0 +1,164 @@
+"""The `caisse` command as a coordinator runs it, in a real subprocess."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CAISSE = [sys.executable, "-c", "from wallet_server.cli import main; main()"]
+
+
+def caisse(db_url: str, tmp_path: Path, *args: str, ok: bool = True):
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "CAISSE_INSTANCE_DIR": str(tmp_path),
+        "CAISSE_ACTOR": "coord:test",
+    }
+    done = subprocess.run(
+        [*CAISSE, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    if ok:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture
+def demo(db_url, tmp_path):
+    caisse(db_url, tmp_path, "demo", "--seed-only")
+    return db_url
+
+
+def test_demo_seed_balances_and_second_allocation_allocates_nothing(demo, tmp_path):
+    verified = caisse(demo, tmp_path, "ledger", "verify", "--json")
+    report = json.loads(verified.stdout)
+    assert report["ok"] and report["accounts"] == 5 + 3 + 30
+    month = json.loads(
+        caisse(demo, tmp_path, "allocate", "--month", _this_month(demo, tmp_path), "--json").stdout
+    )
+    assert (month["allocated"], month["skipped"], month["total_cents"]) == (0, 30, 0)
+    assert set(month) >= {"month", "participants", "allocated", "skipped", "total_cents", "dry_run"}
+    credentials = tmp_path / "demo-credentials.txt"
+    assert credentials.stat().st_mode & 0o077 == 0
+    shops = json.loads(caisse(demo, tmp_path, "shop", "list", "--json").stdout)
+    assert [s["status"] for s in shops] == ["approved"] * 3
+
+
+def _this_month(db_url, tmp_path) -> str:
+    from wallet_server.months import month_of
+    from wallet_server.orm import utcnow
+
+    return month_of(utcnow().date())
+
+
+def test_demo_seeding_is_done_once(demo, tmp_path):
+    again = caisse(demo, tmp_path, "demo", "--seed-only")
+    assert "already present" in again.stdout
+
+
+def test_allocate_dry_run_json_then_real_run(demo, tmp_path):
+    caisse(demo, tmp_path, "participant", "add", "--household-size", "2", "--month", "2026-12")
+    caisse(
+        demo,
+        tmp_path,
+        "policy",
+        "set",
+        "--month",
+        "2026-12",
+        "--amount",
+        "100,00",
+        "--extra-member",
+        "25,50",
+    )
+    preview = json.loads(
+        caisse(demo, tmp_path, "allocate", "--month", "2026-12", "--dry-run", "--json").stdout
+    )
+    assert preview["dry_run"] is True and preview["participants"] == 31
+    real = json.loads(caisse(demo, tmp_path, "allocate", "--month", "2026-12", "--json").stdout)
+    assert real["total_cents"] == preview["total_cents"] and real["allocated"] == 31
+    assert caisse(demo, tmp_path, "ledger", "verify").returncode == 0
+
+
+def test_csv_import_with_a_bad_row_writes_nothing_and_says_where(demo, tmp_path):
+    bad = tmp_path / "people.csv"
+    bad.write_text("name;household_size\nAlice;2\nBob;beaucoup\n", encoding="utf-8")
+    done = caisse(demo, tmp_path, "participant", "import", str(bad), ok=False)
+    assert done.returncode == 2
+    assert "ligne/row 3" in done.stderr and "Invalid household size" in done.stderr
+    listed = json.loads(caisse(demo, tmp_path, "participant", "list", "--json").stdout)
+    assert len(listed) == 30
+    good = tmp_path / "good.csv"
+    good.write_text("name,household_size\nAlice,2\nBob,1\n", encoding="utf-8")
+    caisse(demo, tmp_path, "participant", "import", str(good))
+    assert len(json.loads(caisse(demo, tmp_path, "participant", "list", "--json").stdout)) == 32
+
+
+def test_bad_amount_is_refused_in_both_languages_without_traceback(demo, tmp_path):
+    done = caisse(
+        demo, tmp_path, "fund", "subsidy", "--funder", "Ville", "--amount", "12,345", ok=False
+    )
+    assert done.returncode == 2
+    assert "montant invalide / invalid amount" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_contribution_payment_and_behind_list(demo, tmp_path):
+    people = json.loads(caisse(demo, tmp_path, "contribution", "behind", "--json").stdout)
+    assert people, "the demo leaves a few participants behind"
+    first = people[0]
+    caisse(
+        demo,
+        tmp_path,
+        "contribution",
+        "pay",
+        first["public_id"].lower(),
+        "--amount",
+        f"{first['owed_cents'] // 100},{first['owed_cents'] % 100:02d}",
+        "--method",
+        "cash",
+    )
+    after = json.loads(caisse(demo, tmp_path, "contribution", "behind", "--json").stdout)
+    assert first["public_id"] not in {p["public_id"] for p in after}
+    unknown = caisse(
+        demo,
+        tmp_path,
+        "contribution",
+        "pay",
+        "P-0000-0000",
+        "--amount",
+        "1",
+        "--method",
+        "cash",
+        ok=False,
+    )
+    assert "Participant introuvable. / Participant not found." in unknown.stderr
+
+
+def test_ledger_verify_fails_on_a_tampered_counter(demo, tmp_path):
+    from sqlalchemy import text
+
+    from wallet_server.db import make_engine
+
+    engine = make_engine(demo)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE accounts SET credits_posted = credits_posted + 1 "
+                "WHERE code = 'fund:payouts'"
+            )
+        )
+    engine.dispose()
+    done = caisse(demo, tmp_path, "ledger", "verify", ok=False)
+    assert done.returncode == 1
+    assert "fund:payouts credits_posted" in done.stdout
+
+
+def test_shop_lifecycle_from_application_to_approval(demo, tmp_path):
+    added = caisse(demo, tmp_path, "shop", "add", "Ferme du Mas", "--category", "producteur")
+    public_id = added.stdout.split(": ")[1].split()[0]
+    caisse(demo, tmp_path, "shop", "approve", public_id)
+    again = caisse(demo, tmp_path, "shop", "approve", public_id, ok=False)
+    assert again.returncode == 2 and "[invalid_transition]" in again.stderr
