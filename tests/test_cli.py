@@ -11,12 +11,13 @@ import pytest
 CAISSE = [sys.executable, "-c", "from wallet_server.cli import main; main()"]
 
 
-def caisse(db_url: str, tmp_path: Path, *args: str, ok: bool = True):
+def caisse(db_url: str, tmp_path: Path, *args: str, ok: bool = True, **extra_env: str):
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
         "CAISSE_INSTANCE_DIR": str(tmp_path),
         "CAISSE_ACTOR": "coord:test",
+        **extra_env,
     }
     done = subprocess.run(
         [*CAISSE, *args], capture_output=True, text=True, env=env, timeout=120, check=False
@@ -162,3 +163,17 @@ def test_shop_lifecycle_from_application_to_approval(demo, tmp_path):
     caisse(demo, tmp_path, "shop", "approve", public_id)
     again = caisse(demo, tmp_path, "shop", "approve", public_id, ok=False)
     assert again.returncode == 2 and "[invalid_transition]" in again.stderr
+
+
+def test_init_creates_the_first_admin_once_and_prints_the_totp_enrolment(db_url, tmp_path):
+    password = {"CAISSE_ADMIN_PASSWORD": "a long enough secret"}
+    first = caisse(db_url, tmp_path, "init", **password)
+    second = caisse(db_url, tmp_path, "init", **password)
+    assert "otpauth://totp/Caisse%20Commune:admin?secret=" in first.stdout
+    assert "already exists" in second.stdout
+    assert caisse(db_url, tmp_path, "ledger", "verify").returncode == 0
+
+
+def test_init_refuses_a_short_password(db_url, tmp_path):
+    done = caisse(db_url, tmp_path, "init", ok=False, CAISSE_ADMIN_PASSWORD="short")
+    assert done.returncode == 2 and "[password_too_short]" in done.stderr

@@ -105,12 +105,12 @@ def create_transfers(
     accounts = lock_accounts(session, account_ids)
     known = _existing_transfers(session, {r.id for _, r in valid})
 
-    rows: list[dict[str, Any]] = []
+    rows: dict[str, dict[str, Any]] = {}
     holds: list[dict[str, Any]] = []
     for index, request in valid:
         results[index] = _apply(request, accounts, known, rows, holds, now)
 
-    _insert_new(session, rows)
+    _insert_new(session, list(rows.values()))
     if holds:
         session.execute(insert(OpenHold), holds)
     session.flush()
@@ -274,11 +274,11 @@ def _apply(
     request: TransferRequest,
     accounts: dict[int, Account],
     known: dict[str, Transfer],
-    rows: list[dict[str, Any]],
+    rows: dict[str, dict[str, Any]],
     holds: list[dict[str, Any]],
     now: datetime,
 ) -> TransferResult:
-    previous = known.get(request.id) or next((r for r in rows if r["id"] == request.id), None)
+    previous = known.get(request.id) or rows.get(request.id)
     if previous is not None:
         if _same_body(request, previous):
             return TransferResult(request, created=False)
@@ -314,22 +314,20 @@ def _apply(
     else:
         debit.debits_posted += request.amount
         credit.credits_posted += request.amount
-    rows.append(
-        {
-            "id": request.id,
-            "phase": str(request.phase),
-            "debit_account_id": debit.id,
-            "credit_account_id": credit.id,
-            "amount": request.amount,
-            "pending_id": None,
-            "expires_at": request.expires_at,
-            "kind": request.kind,
-            "reference": request.reference,
-            "actor": request.actor,
-            "overdraft": request.overdraft,
-            "created_at": now,
-        }
-    )
+    rows[request.id] = {
+        "id": request.id,
+        "phase": str(request.phase),
+        "debit_account_id": debit.id,
+        "credit_account_id": credit.id,
+        "amount": request.amount,
+        "pending_id": None,
+        "expires_at": request.expires_at,
+        "kind": request.kind,
+        "reference": request.reference,
+        "actor": request.actor,
+        "overdraft": request.overdraft,
+        "created_at": now,
+    }
     return TransferResult(request, created=True)
 
 
