@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bench.core import DATABASES, BenchReport, RunConfig
 from bench.registry import BENCHMARKS, Benchmark
@@ -31,6 +32,13 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--json", action="store_true", help="end stdout with one JSON object of the results"
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="write cProfile stats of each timed section to DIR (slows the run: its timings "
+        "are then not comparable with an unprofiled run's)",
     )
 
 
@@ -58,7 +66,9 @@ def _databases(choice: str) -> tuple[str, ...]:
 
 def _run(benchmark: Benchmark, args: argparse.Namespace) -> BenchReport:
     size = benchmark.size(quick=args.quick, explicit=getattr(args, "size", None))
-    config = RunConfig(size=size, databases=_databases(args.db), quick=args.quick)
+    config = RunConfig(
+        size=size, databases=_databases(args.db), quick=args.quick, profile_dir=args.profile
+    )
     return benchmark.load()(config)
 
 

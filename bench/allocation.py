@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from bench import baseline
-from bench.core import BenchReport, Log, RunConfig, Throttle, figure, rate
+from bench.core import BenchReport, Log, RunConfig, Throttle, figure, profiled, rate
 from bench.databases import DatabaseUnavailable, open_database
 from bench.report import table
 from wallet_server import migrations
@@ -146,10 +146,13 @@ def _enroll(sessions: SessionFactory, participants: int, log: Log) -> None:
 
 
 def _analyze(engine: Engine) -> None:
-    """Give the planner statistics, as autovacuum would long before a real month's run.
+    """Give PostgreSQL's planner statistics of the tables as they stand after enrollment.
 
-    Without it the timing depends on whether autovacuum happened to wake up after the bulk
-    enrollment. Tables are named so that only our schema is analysed.
+    Participants and accounts are then full and transfers nearly empty: the state of a new
+    fund's first month, which is what this benchmark times, and the one where the ledger's
+    lookups are planned on stale figures as transfers grow. Without this the timing would
+    depend on whether autovacuum (off on some test servers) happened to run. Tables are
+    named so that only our schema is analysed.
     """
     if engine.dialect.name != "postgresql":
         return
@@ -173,15 +176,17 @@ def _transfer_count(sessions: SessionFactory) -> int:
         return session.scalar(select(func.count()).select_from(Transfer)) or 0
 
 
-def _allocate(sessions: SessionFactory, log: Log) -> tuple[RunSummary, float]:
-    throttle = Throttle(log)
+def _allocate(sessions: SessionFactory, config: RunConfig, db: str) -> tuple[RunSummary, float]:
+    throttle = Throttle(config.log)
 
     def progress(done: int, total: int) -> None:
         throttle(f"  allocated {done:,}/{total:,}", force=done == total)
 
-    start = time.perf_counter()
-    summary = run_allocation(sessions, month=MONTH, actor=ACTOR, progress=progress)
-    return summary, time.perf_counter() - start
+    with profiled(config, f"{NAME}-{db}"):
+        start = time.perf_counter()
+        summary = run_allocation(sessions, month=MONTH, actor=ACTOR, progress=progress)
+        seconds = time.perf_counter() - start
+    return summary, seconds
 
 
 def _check(sessions: SessionFactory, run: DbRun, summary: RunSummary) -> None:
@@ -210,8 +215,8 @@ def _check(sessions: SessionFactory, run: DbRun, summary: RunSummary) -> None:
         )
 
 
-def _measure(db: str, url: str, participants: int, log: Log) -> DbRun:
-    run = DbRun(db=db, participants=participants)
+def _measure(db: str, url: str, config: RunConfig) -> DbRun:
+    run, log, participants = DbRun(db=db, participants=config.size), config.log, config.size
     engine = make_engine(url)
     try:
         sessions = make_session_factory(engine)
@@ -223,7 +228,7 @@ def _measure(db: str, url: str, participants: int, log: Log) -> DbRun:
         run.baseline_seconds = baseline.insert_seconds(engine, participants)
         before = _transfer_count(sessions)
         log(f"[{NAME}/{db}] timed: run_allocation for {MONTH}")
-        summary, run.seconds = _allocate(sessions, log)
+        summary, run.seconds = _allocate(sessions, config, db)
         run.transfers = _transfer_count(sessions) - before
         log(f"[{NAME}/{db}] checks: verify and a second run of {MONTH}")
         _check(sessions, run, summary)
@@ -234,22 +239,23 @@ def _measure(db: str, url: str, participants: int, log: Log) -> DbRun:
     return run
 
 
-def measure_on(db: str, participants: int, log: Log) -> DbRun:
+def _first_line(error: BaseException, limit: int = 300) -> str:
+    """SQLAlchemy errors carry the statement and its thousands of parameters: keep the gist."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"[:limit]
+
+
+def measure_on(db: str, config: RunConfig) -> DbRun:
     """Run on one database; an unreachable one is skipped, anything else that breaks fails."""
     try:
-        with open_database(db, log) as url:
-            return _measure(db, url, participants, log)
+        with open_database(db, config.log) as url:
+            return _measure(db, url, config)
     except DatabaseUnavailable as error:
-        log(f"[{NAME}/{db}] skipped: {error}")
-        return DbRun(db=db, participants=participants, status="skipped", reason=str(error))
+        config.log(f"[{NAME}/{db}] skipped: {error}")
+        return DbRun(db=db, participants=config.size, status="skipped", reason=str(error))
     except Exception as error:
-        log(traceback.format_exc())
-        return DbRun(
-            db=db,
-            participants=participants,
-            status="failed",
-            reason=f"{type(error).__name__}: {error}",
-        )
+        config.log(traceback.format_exc(limit=8)[-4000:])
+        return DbRun(db=db, participants=config.size, status="failed", reason=_first_line(error))
 
 
 # --- report --------------------------------------------------------------------------------
@@ -327,7 +333,7 @@ def _lines(runs: list[DbRun], participants: int) -> list[str]:
 
 
 def run(config: RunConfig) -> BenchReport:
-    runs = [measure_on(db, config.size, config.log) for db in config.databases]
+    runs = [measure_on(db, config) for db in config.databases]
     return BenchReport(
         name=NAME,
         summary=_summary(runs, config.size),

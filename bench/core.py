@@ -4,10 +4,13 @@ Kept free of database code so that the registry and the command line can describ
 benchmark without importing any of them.
 """
 
+import cProfile
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 #: database backends a benchmark can be asked to run on, in report order
@@ -28,6 +31,8 @@ class RunConfig:
     databases: tuple[str, ...] = DATABASES
     quick: bool = False
     log: Log = log_to_stderr
+    #: where to write cProfile stats of each timed section, if anywhere
+    profile_dir: Path | None = None
 
 
 @dataclass
@@ -69,3 +74,26 @@ class Throttle:
         if force or now - self._last >= self._every:
             self._last = now
             self._log(f"{message} ({now - self._start:.1f} s)")
+
+
+@contextmanager
+def profiled(config: RunConfig, name: str) -> Iterator[None]:
+    """cProfile the block into `profile_dir/name.prof` when asked, else do nothing.
+
+    Only the timed section is profiled, so the stats say where the measured time goes; read
+    them with `python -m pstats FILE`. Profiling slows Python code, so do not compare a
+    profiled run's timings with an unprofiled one's.
+    """
+    if config.profile_dir is None:
+        yield
+        return
+    config.profile_dir.mkdir(parents=True, exist_ok=True)
+    path = config.profile_dir / f"{name}.prof"
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        profile.dump_stats(path)
+        config.log(f"  profile written to {path}")

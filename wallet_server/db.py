@@ -21,7 +21,11 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _make_sqlite_transactional(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # No server-side prepared statements: their generic plans turn the ledger's large
+    # `id IN (...)` look-ups into sequential scans once a table grows (measured: 3 s a call
+    # at 100,000 transfers, against milliseconds with a custom plan).
+    connect_args = {"prepare_threshold": None, **kwargs.pop("connect_args", {})}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
 
 
 def _make_sqlite_transactional(engine: Engine) -> None:

@@ -8,7 +8,7 @@ participant) is written in the same transaction as the wallet's transfers.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, insert, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from wallet_server.allocations.models import (
@@ -27,6 +27,7 @@ from wallet_server.ledger import (
     lock_accounts,
     run_in_transaction,
 )
+from wallet_server.ledger.bulk import insert_rows
 from wallet_server.months import parse_month
 from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant, ParticipantStatus
@@ -284,13 +285,14 @@ def _allocate_chunk(
         outcome.total_cents += share.allocate_cents
         outcome.reclaimed_cents += share.reclaim_cents
     if not summary.dry_run:
-        refused = [r for r in create_transfers(session, requests, now=now) if not r.ok]
+        results = create_transfers(session, requests, now=now, locked=wallets)
+        refused = [r for r in results if not r.ok]
         if refused:
             # Amounts were computed under the wallets' locks, so a refusal is a bug: the
             # chunk must not be recorded as allocated.
             raise AllocationError("transfer_refused", errors=[str(r.error) for r in refused])
         if rows:
-            session.execute(insert(Allocation), rows)
+            insert_rows(session, Allocation.__table__, rows)  # type: ignore[arg-type]
     return outcome
 
 

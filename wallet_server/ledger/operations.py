@@ -14,16 +14,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from wallet_server.ledger.bulk import insert_rows, update_rows_by_id
 from wallet_server.ledger.errors import LedgerError
 from wallet_server.ledger.model import Account, OpenHold, Transfer, TransferPhase
 from wallet_server.orm import utcnow
 
-_TRANSFER_ID = re.compile(r"^[A-Za-z0-9:_.\-/]{1,64}$")
-#: rows per INSERT statement: well under SQLite's and PostgreSQL's bind-parameter limits
-_INSERT_CHUNK = 1000
+_TRANSFER_ID = re.compile(r"[A-Za-z0-9:_.\-/]{1,64}")
+#: a post or void may derive its id from its hold's, e.g. "<hold id>/expired": up to the column
+_RESOLUTION_ID = re.compile(r"[A-Za-z0-9:_.\-/]{1,80}")
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,18 @@ def get_account(session: Session, code: str) -> Account:
 
 
 def create_transfers(
-    session: Session, requests: Sequence[TransferRequest], *, now: datetime | None = None
+    session: Session,
+    requests: Sequence[TransferRequest],
+    *,
+    now: datetime | None = None,
+    locked: dict[int, Account] | None = None,
 ) -> list[TransferResult]:
     """Record single-phase transfers and holds in one batch, one result per request.
 
     A refused request does not stop the others (as in TigerBeetle's non-linked batches); the
     caller decides whether to commit. Requests are applied in order, so a later one sees the
-    counters left by an earlier one.
+    counters left by an earlier one. `locked` passes accounts the caller already locked in
+    this transaction (with lock_accounts), so that they are not read twice.
     """
     now = now or utcnow()
     results: list[TransferResult | None] = [None] * len(requests)
@@ -102,19 +108,71 @@ def create_transfers(
             valid.append((index, request))
 
     account_ids = {r.debit_account_id for _, r in valid} | {r.credit_account_id for _, r in valid}
-    accounts = lock_accounts(session, account_ids)
+    accounts = dict(locked or {})
+    if not account_ids <= accounts.keys():
+        accounts = lock_accounts(session, account_ids)
     known = _existing_transfers(session, {r.id for _, r in valid})
 
+    counters = {account_id: _Counters.of(account) for account_id, account in accounts.items()}
     rows: dict[str, dict[str, Any]] = {}
     holds: list[dict[str, Any]] = []
     for index, request in valid:
-        results[index] = _apply(request, accounts, known, rows, holds, now)
+        results[index] = _apply(request, accounts, counters, known, rows, holds, now)
 
+    session.flush()  # pending ORM changes first, so the bulk statements below see them
     _insert_new(session, list(rows.values()))
     if holds:
         session.execute(insert(OpenHold), holds)
-    session.flush()
+    _write_counters(session, accounts, counters)
     return [result for result in results if result is not None]
+
+
+@dataclass
+class _Counters:
+    """An account's counters while a batch is applied; written back once per batch."""
+
+    debits_posted: int
+    credits_posted: int
+    debits_pending: int
+    credits_pending: int
+    changed: bool = False
+
+    @classmethod
+    def of(cls, account: Account) -> "_Counters":
+        return cls(
+            account.debits_posted,
+            account.credits_posted,
+            account.debits_pending,
+            account.credits_pending,
+        )
+
+    @property
+    def available(self) -> int:
+        return self.credits_posted - self.debits_posted - self.debits_pending
+
+
+_COUNTER_NAMES = ("debits_posted", "credits_posted", "debits_pending", "credits_pending")
+
+
+def _write_counters(
+    session: Session, accounts: dict[int, Account], counters: dict[int, _Counters]
+) -> None:
+    changed = {account_id: c for account_id, c in counters.items() if c.changed}
+    if not changed:
+        return
+    # One executemany instead of an ORM flush per account; then tell the identity map the
+    # new values are what the database holds, so nothing is written twice.
+    update_rows_by_id(
+        session,
+        Account.__table__,  # type: ignore[arg-type]
+        [
+            {"id": account_id, **{name: getattr(c, name) for name in _COUNTER_NAMES}}
+            for account_id, c in changed.items()
+        ],
+    )
+    for account_id, c in changed.items():
+        for name in _COUNTER_NAMES:
+            set_committed_value(accounts[account_id], name, getattr(c, name))
 
 
 def transfer(session: Session, request: TransferRequest, *, now: datetime | None = None) -> bool:
@@ -216,7 +274,7 @@ def sweep_expired_holds(
 
 
 def _validate(request: TransferRequest, now: datetime) -> LedgerError | None:
-    if not _TRANSFER_ID.match(request.id):
+    if not _TRANSFER_ID.fullmatch(request.id):
         return LedgerError("invalid_request", field="id")
     if type(request.amount) is not int or request.amount <= 0:
         return LedgerError("invalid_amount", amount=request.amount)
@@ -267,12 +325,14 @@ def _same_body(request: TransferRequest, existing: Transfer | dict[str, Any]) ->
         and field("kind") == request.kind
         and field("reference") == request.reference
         and bool(field("overdraft")) == request.overdraft
+        and field("expires_at") == request.expires_at
     )
 
 
 def _apply(
     request: TransferRequest,
     accounts: dict[int, Account],
+    counters: dict[int, _Counters],
     known: dict[str, Transfer],
     rows: dict[str, dict[str, Any]],
     holds: list[dict[str, Any]],
@@ -288,8 +348,9 @@ def _apply(
     if debit is None or credit is None:
         missing = request.debit_account_id if debit is None else request.credit_account_id
         return TransferResult(request, error=LedgerError("account_not_found", account_id=missing))
+    debit_counters, credit_counters = counters[debit.id], counters[credit.id]
     if debit.debits_must_not_exceed_credits and not request.overdraft:
-        available = debit.credits_posted - debit.debits_posted - debit.debits_pending
+        available = debit_counters.available
         if request.amount > available:
             return TransferResult(
                 request,
@@ -300,9 +361,10 @@ def _apply(
                     amount=request.amount,
                 ),
             )
+    debit_counters.changed = credit_counters.changed = True
     if request.phase == TransferPhase.PENDING:
-        debit.debits_pending += request.amount
-        credit.credits_pending += request.amount
+        debit_counters.debits_pending += request.amount
+        credit_counters.credits_pending += request.amount
         assert request.expires_at is not None
         holds.append(
             {
@@ -312,8 +374,8 @@ def _apply(
             }
         )
     else:
-        debit.debits_posted += request.amount
-        credit.credits_posted += request.amount
+        debit_counters.debits_posted += request.amount
+        credit_counters.credits_posted += request.amount
     rows[request.id] = {
         "id": request.id,
         "phase": str(request.phase),
@@ -339,21 +401,15 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
     """
     if not rows:
         return
-    session.flush()  # counters first, in the same transaction
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start in range(0, len(rows), _INSERT_CHUNK):
-        chunk = rows[start : start + _INSERT_CHUNK]
-        statement = (
-            builder(Transfer)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["id"])
-            .returning(Transfer.id)
-        )
-        inserted = set(session.scalars(statement).all())
-        if len(inserted) != len(chunk):
-            taken = sorted({row["id"] for row in chunk} - inserted)
-            raise LedgerError("idempotency_conflict", ids=taken)
+    inserted = insert_rows(
+        session,
+        Transfer.__table__,  # type: ignore[arg-type]
+        rows,
+        skip_existing_key="id",
+    )
+    if len(inserted) != len(rows):
+        taken = sorted({row["id"] for row in rows} - inserted)
+        raise LedgerError("idempotency_conflict", ids=taken)
 
 
 def _resolve_hold(
@@ -367,7 +423,7 @@ def _resolve_hold(
     reference: str,
     now: datetime,
 ) -> bool:
-    if not _TRANSFER_ID.match(transfer_id):
+    if not _RESOLUTION_ID.fullmatch(transfer_id):
         raise LedgerError("invalid_request", field="transfer_id")
     pending = session.get(Transfer, hold_id)
     if pending is None or pending.phase != TransferPhase.PENDING:

@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from the caller's config or from the settings."""
 
 from logging.config import fileConfig
+from typing import Any, Literal
 
 from alembic import context
 
@@ -20,7 +21,7 @@ def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url
 
 
-def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(kind: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     # Migrations must not import application code: our UTC wrapper is a plain timestamptz.
     if kind == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
