@@ -5,7 +5,7 @@ very code the server signs with.
 """
 
 from paytoken.blocklist import Blocklist
-from paytoken.claims import FLAG_OFFLINE, CURRENCY, PaymentClaims
+from paytoken.claims import CURRENCY, FLAG_OFFLINE, PaymentClaims
 from paytoken.cose import sign1, verify1
 from paytoken.errors import TokenError
 from paytoken.keys import KeyEntry, Keyset, SigningKey, kid_for

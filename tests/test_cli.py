@@ -36,7 +36,7 @@ def demo(db_url, tmp_path):
 def test_demo_seed_balances_and_second_allocation_allocates_nothing(demo, tmp_path):
     verified = caisse(demo, tmp_path, "ledger", "verify", "--json")
     report = json.loads(verified.stdout)
-    assert report["ok"] and report["accounts"] == 5 + 3 + 30
+    assert report["ok"] and report["accounts"] == 6 + 3 + 30  # fund, shops, wallets
     month = json.loads(
         caisse(demo, tmp_path, "allocate", "--month", _this_month(demo, tmp_path), "--json").stdout
     )

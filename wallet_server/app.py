@@ -35,10 +35,16 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
     _register_request_transaction(app)
 
     from wallet_server.api.auth import auth_blueprint
+    from wallet_server.api.coordination import coordination_blueprint
     from wallet_server.api.health import health_blueprint
+    from wallet_server.api.pos import pos_blueprint
+    from wallet_server.api.tokens import tokens_blueprint
 
     app.register_blueprint(health_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/api/v1/auth")
+    app.register_blueprint(tokens_blueprint, url_prefix="/api/v1")
+    app.register_blueprint(pos_blueprint, url_prefix="/api/v1/pos")
+    app.register_blueprint(coordination_blueprint, url_prefix="/api/v1")
     return app
 
 
@@ -62,7 +68,8 @@ def _register_request_transaction(app: APIFlask) -> None:
         if session is None:
             return response
         try:
-            if response.status_code < 400:
+            # A refusal may still have to keep what it recorded (a wrong PIN's count).
+            if response.status_code < 400 or g.pop("commit_refusal", False):
                 session.commit()
             else:
                 session.rollback()
@@ -75,6 +82,8 @@ def _register_request_transaction(app: APIFlask) -> None:
             return error_response("busy_retry", 503, headers={"Retry-After": "1"})
         finally:
             session.close()
+        if g.pop("no_store", False):
+            response.headers["Cache-Control"] = "no-store"  # a pay code is money: never cache
         return response
 
     @app.teardown_request

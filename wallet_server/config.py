@@ -11,6 +11,30 @@ def default_instance_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class TokenSettings:
+    """Pay code limits (DESIGN §4); each overridable by a CAISSE_TOKEN_* variable."""
+
+    #: the most one pay code can pay, in cents
+    cap_cents: int = 20_000
+    online_seconds: int = 5 * 60
+    offline_seconds: int = 24 * 3600
+    #: a hold outlives its token by this much, so an offline payment can still sync
+    sync_grace_seconds: int = 72 * 3600
+    max_outstanding: int = 3
+    #: tolerated difference between a till's clock and ours
+    clock_skew_seconds: int = 300
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any]) -> "TokenSettings":
+        values: dict[str, int] = {}
+        for name in cls.__dataclass_fields__:
+            raw = overrides.pop(f"token_{name}", os.environ.get(f"CAISSE_TOKEN_{name.upper()}"))
+            if raw is not None:
+                values[name] = int(raw)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     #: SQLAlchemy URL; the embedded default is a SQLite file under the instance folder
     database_url: str
@@ -21,6 +45,9 @@ class Settings:
     default_lang: str = "fr"
     #: how long a coordinator API session lasts, in seconds
     session_seconds: int = 8 * 3600
+    #: private signing keys, outside the database (CAISSE_KEY_DIR; default instance/keys)
+    key_dir: Path = Path("instance/keys")
+    tokens: TokenSettings = field(default_factory=TokenSettings)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -39,6 +66,10 @@ class Settings:
             session_seconds=int(
                 overrides.pop("session_seconds", os.environ.get("CAISSE_SESSION_SECONDS", "28800"))
             ),
+            key_dir=Path(
+                overrides.pop("key_dir", os.environ.get("CAISSE_KEY_DIR", instance_dir / "keys"))
+            ),
+            tokens=TokenSettings.from_env(overrides),
             extra=overrides,
         )
 

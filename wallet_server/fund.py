@@ -20,6 +20,8 @@ class FundAccount(enum.StrEnum):
     SUBSIDIES = "fund:subsidies"
     PAYOUTS = "fund:payouts"
     CONFLICTS = "fund:conflicts"
+    #: holds of outstanding pay codes are credited here, then settled to the shop
+    CLEARING = "fund:clearing"
 
 
 def ensure_fund_accounts(session: Session) -> dict[FundAccount, Account]:

@@ -25,9 +25,11 @@ from wallet_server.ledger import (
     TransferRequest,
     create_account,
     create_transfers,
+    expiry_void_id,
     format_cents,
     get_account,
     hold,
+    lock_accounts,
     parse_cents,
     post_hold,
     sweep_expired_holds,
@@ -53,7 +55,10 @@ def pay(
 ) -> TransferRequest:
     values: dict[str, object] = {"kind": "payment", "actor": "test"} | fields
     return TransferRequest(
-        id=transfer_id, debit_account_id=debit.id, credit_account_id=credit.id, amount=amount,
+        id=transfer_id,
+        debit_account_id=debit.id,
+        credit_account_id=credit.id,
+        amount=amount,
         **values,  # type: ignore[arg-type]
     )
 
@@ -62,7 +67,11 @@ def pending(
     debit: Account, credit: Account, amount: int, transfer_id: str, *, minutes: int = 60
 ) -> TransferRequest:
     return pay(
-        debit, credit, amount, transfer_id, phase=TransferPhase.PENDING,
+        debit,
+        credit,
+        amount,
+        transfer_id,
+        phase=TransferPhase.PENDING,
         expires_at=later(minutes),
     )
 
@@ -71,7 +80,9 @@ def counters(session: Session, account: Account) -> tuple[int, int, int, int]:
     """(debits_posted, credits_posted, debits_pending, credits_pending), read from the database."""
     session.refresh(account)
     return (
-        account.debits_posted, account.credits_posted, account.debits_pending,
+        account.debits_posted,
+        account.credits_posted,
+        account.debits_pending,
         account.credits_pending,
     )
 
@@ -81,7 +92,10 @@ def snapshot(session: Session) -> tuple[object, ...]:
     session.expire_all()
     accounts = session.execute(
         select(
-            Account.code, Account.debits_posted, Account.credits_posted, Account.debits_pending,
+            Account.code,
+            Account.debits_posted,
+            Account.credits_posted,
+            Account.debits_pending,
             Account.credits_pending,
         ).order_by(Account.code)
     ).all()
@@ -281,7 +295,11 @@ def test_single_transfer_moves_the_counters_of_both_accounts(
     row = session.get(Transfer, "t1")
     assert row is not None
     assert (row.phase, row.amount, row.kind, row.actor, row.created_at) == (
-        "single", 250, "payment", "test", NOW,
+        "single",
+        250,
+        "payment",
+        "test",
+        NOW,
     )
     assert_books_ok(session)
 
@@ -380,9 +398,7 @@ def test_amount_must_be_a_positive_int(session: Session, world: World, amount: o
     assert raised.value.code == "invalid_amount"
 
 
-@pytest.mark.parametrize(
-    "transfer_id", ["", "has space", "x" * 65, "é", "semi;colon"], ids=repr
-)
+@pytest.mark.parametrize("transfer_id", ["", "has space", "x" * 65, "é", "semi;colon"], ids=repr)
 def test_malformed_transfer_id_is_an_invalid_request(
     session: Session, world: World, transfer_id: str
 ) -> None:
@@ -395,10 +411,7 @@ def test_malformed_transfer_id_is_an_invalid_request(
 def test_transfer_id_with_a_trailing_newline_is_an_invalid_request(
     session: Session, world: World
 ) -> None:
-    # LEDGER BUG: _TRANSFER_ID is applied with .match() and ends in "$", which also matches
-    # just before a final "\n": "t1\n" is accepted as an id distinct from "t1". Use
-    # fullmatch() (or "\Z"). Such a hold also breaks the sweep: its void id "t1\n/expired"
-    # is then refused with invalid_request.
+    # regression: a pattern ending in "$" used with .match() also accepts a final "\n"
     with pytest.raises(LedgerError) as raised:
         transfer(session, pay(world.reserve, world.wallet, 100, "t1\n"), now=NOW)
     assert raised.value.code == "invalid_request"
@@ -431,9 +444,7 @@ def test_single_transfer_with_an_expiry_is_refused(session: Session, world: Worl
 # batches
 
 
-def test_batch_refuses_some_requests_and_records_the_others(
-    session: Session, world: World
-) -> None:
+def test_batch_refuses_some_requests_and_records_the_others(session: Session, world: World) -> None:
     requests = [
         pay(world.reserve, world.empty, 500, "b1", kind="allocation"),
         pay(world.empty, world.empty, 10, "b2"),
@@ -445,12 +456,17 @@ def test_batch_refuses_some_requests_and_records_the_others(
     assert [r.request for r in results] == requests
     assert [r.ok for r in results] == [True, False, False, False, True]
     assert [r.error.code if r.error else None for r in results] == [
-        None, "same_account", "insufficient_funds", "invalid_amount", None,
+        None,
+        "same_account",
+        "insufficient_funds",
+        "invalid_amount",
+        None,
     ]
     assert [r.created for r in results] == [True, False, False, False, True]
     session.commit()
     assert set(session.scalars(select(Transfer.id).where(Transfer.id.like("b%")))) == {
-        "b1", "b5",
+        "b1",
+        "b5",
     }
     assert counters(session, world.empty) == (0, 500, 0, 0)
     assert counters(session, world.wallet) == (200, 1000, 300, 0)
@@ -471,7 +487,10 @@ def test_later_request_in_a_batch_sees_the_counters_left_by_an_earlier_one(
         now=NOW,
     )
     assert [r.error.code if r.error else None for r in results] == [
-        None, None, "insufficient_funds", None,
+        None,
+        None,
+        "insufficient_funds",
+        None,
     ]
     assert results[2].error is not None
     assert results[2].error.details["available"] == 200
@@ -512,6 +531,33 @@ def test_same_id_with_different_bodies_in_one_batch_conflicts(
     assert results[1].error.code == "idempotency_conflict"
     session.commit()
     assert counters(session, world.empty) == (0, 100, 0, 0)
+
+
+@pytest.mark.parametrize("lock_all", [True, False], ids=["all locked", "some locked"])
+def test_batch_may_reuse_accounts_the_caller_already_locked(
+    session: Session, world: World, lock_all: bool
+) -> None:
+    wanted = [world.reserve.id, world.empty.id, *([world.shop.id] if lock_all else [])]
+    locked = lock_accounts(session, wanted)
+    results = create_transfers(
+        session,
+        [
+            pay(world.reserve, world.empty, 500, "b1", kind="allocation"),
+            pay(world.empty, world.shop, 300, "b2"),
+            pay(world.empty, world.shop, 201, "b3"),
+        ],
+        now=NOW,
+        locked=locked,
+    )
+    assert [r.error.code if r.error else None for r in results] == [
+        None,
+        None,
+        "insufficient_funds",
+    ]
+    session.commit()
+    assert counters(session, world.empty) == (300, 500, 0, 0)
+    assert counters(session, world.shop) == (0, 300, 0, 300)
+    assert_books_ok(session)
 
 
 def test_empty_batch_records_nothing(session: Session, world: World) -> None:
@@ -574,20 +620,18 @@ def test_hold_retried_with_the_same_body_is_one_hold(session: Session, world: Wo
 def test_hold_retried_with_a_different_expiry_is_an_idempotency_conflict(
     session: Session, world: World
 ) -> None:
-    # LEDGER BUG: _same_body() ignores expires_at, so this retry "succeeds" (returns False)
-    # while the recorded hold keeps its original expiry. DESIGN §3: a retry with a different
-    # body is an error.
+    # regression: the expiry is part of a hold's body (DESIGN §3: a retry with a different
+    # body is an error), it used to be ignored
     with pytest.raises(LedgerError) as raised:
         hold(session, pending(world.wallet, world.shop, 300, "h1", minutes=120), now=later(1))
     assert raised.value.code == "idempotency_conflict"
 
 
-def test_partial_post_settles_part_and_releases_the_rest(
-    session: Session, world: World
-) -> None:
-    assert post_hold(
-        session, "h1", transfer_id="h1:post", actor="shop", amount=120, now=later(5)
-    ) is True
+def test_partial_post_settles_part_and_releases_the_rest(session: Session, world: World) -> None:
+    assert (
+        post_hold(session, "h1", transfer_id="h1:post", actor="shop", amount=120, now=later(5))
+        is True
+    )
     session.commit()
     assert counters(session, world.wallet) == (120, 1000, 0, 0)
     assert counters(session, world.shop) == (0, 120, 0, 0)
@@ -595,7 +639,12 @@ def test_partial_post_settles_part_and_releases_the_rest(
     row = session.get(Transfer, "h1:post")
     assert row is not None
     assert (row.phase, row.amount, row.pending_id, row.kind, row.actor, row.created_at) == (
-        "post", 120, "h1", "payment", "shop", later(5),
+        "post",
+        120,
+        "h1",
+        "payment",
+        "shop",
+        later(5),
     )
     assert open_hold_ids(session) == set()
     assert_books_ok(session)
@@ -614,8 +663,13 @@ def test_full_post_settles_the_whole_hold(session: Session, world: World) -> Non
 
 def test_post_may_carry_its_own_kind_and_reference(session: Session, world: World) -> None:
     post_hold(
-        session, "h1", transfer_id="h1:post", actor="shop", kind="purchase",
-        reference="ticket 42", now=later(5),
+        session,
+        "h1",
+        transfer_id="h1:post",
+        actor="shop",
+        kind="purchase",
+        reference="ticket 42",
+        now=later(5),
     )
     row = session.get(Transfer, "h1:post")
     assert row is not None
@@ -699,15 +753,17 @@ def test_second_void_of_same_hold_is_refused(session: Session, world: World) -> 
 def test_post_retried_with_the_same_transfer_id_is_idempotent(
     session: Session, world: World
 ) -> None:
-    assert post_hold(
-        session, "h1", transfer_id="h1:post", actor="shop", amount=120, now=later(5)
-    ) is True
+    assert (
+        post_hold(session, "h1", transfer_id="h1:post", actor="shop", amount=120, now=later(5))
+        is True
+    )
     session.commit()
     before = snapshot(session)
     # even once the hold has expired: the post already happened
-    assert post_hold(
-        session, "h1", transfer_id="h1:post", actor="shop", amount=120, now=later(90)
-    ) is False
+    assert (
+        post_hold(session, "h1", transfer_id="h1:post", actor="shop", amount=120, now=later(90))
+        is False
+    )
     session.commit()
     assert snapshot(session) == before
 
@@ -716,9 +772,10 @@ def test_full_post_retried_with_the_explicit_amount_is_idempotent(
     session: Session, world: World
 ) -> None:
     post_hold(session, "h1", transfer_id="h1:post", actor="shop", now=later(5))
-    assert post_hold(
-        session, "h1", transfer_id="h1:post", actor="shop", amount=300, now=later(6)
-    ) is False
+    assert (
+        post_hold(session, "h1", transfer_id="h1:post", actor="shop", amount=300, now=later(6))
+        is False
+    )
 
 
 def test_void_retried_with_the_same_transfer_id_is_idempotent(
@@ -741,9 +798,7 @@ def test_post_retried_with_a_different_amount_is_an_idempotency_conflict(
     assert raised.value.code == "idempotency_conflict"
 
 
-def test_void_retried_as_a_post_is_an_idempotency_conflict(
-    session: Session, world: World
-) -> None:
+def test_void_retried_as_a_post_is_an_idempotency_conflict(session: Session, world: World) -> None:
     void_hold(session, "h1", transfer_id="h1:done", actor="shop", now=later(5))
     with pytest.raises(LedgerError) as raised:
         post_hold(session, "h1", transfer_id="h1:done", actor="shop", now=later(6))
@@ -780,12 +835,14 @@ def test_post_exceeding_the_hold_is_refused(session: Session, world: World) -> N
 
 
 @pytest.mark.parametrize("amount", [0, -1, True, 1.5], ids=repr)
-def test_post_amount_must_be_a_positive_int(
-    session: Session, world: World, amount: object
-) -> None:
+def test_post_amount_must_be_a_positive_int(session: Session, world: World, amount: object) -> None:
     with pytest.raises(LedgerError) as raised:
         post_hold(
-            session, "h1", transfer_id="h1:post", actor="shop", amount=amount,  # type: ignore[arg-type]
+            session,
+            "h1",
+            transfer_id="h1:post",
+            actor="shop",
+            amount=amount,  # type: ignore[arg-type]
             now=later(1),
         )
     assert raised.value.code == "invalid_amount"
@@ -807,6 +864,15 @@ def test_a_single_transfer_or_a_resolution_is_not_a_hold(session: Session, world
         with pytest.raises(LedgerError) as raised:
             void_hold(session, not_a_hold, transfer_id="x:void", actor="shop", now=later(2))
         assert raised.value.code == "hold_not_found"
+
+
+def test_resolution_id_may_be_longer_than_a_transfer_id_up_to_80_characters(
+    session: Session, world: World
+) -> None:
+    with pytest.raises(LedgerError) as raised:
+        post_hold(session, "h1", transfer_id="p" * 81, actor="shop", now=later(1))
+    assert raised.value.code == "invalid_request"
+    assert post_hold(session, "h1", transfer_id="p" * 80, actor="shop", now=later(1))
 
 
 def test_malformed_resolution_id_is_an_invalid_request(session: Session, world: World) -> None:
@@ -834,12 +900,17 @@ def test_sweep_releases_expired_holds_only_and_records_a_void(
     assert counters(session, world.wallet) == (0, 1000, 100, 0)
     assert counters(session, world.shop) == (0, 0, 0, 100)
     for hold_id, amount in (("h1", 300), ("h2", 200)):
-        row = session.get(Transfer, f"{hold_id}/expired")
+        row = session.get(Transfer, expiry_void_id(hold_id))
         assert row is not None
         assert (row.phase, row.pending_id, row.amount, row.kind, row.actor, row.created_at) == (
-            "void", hold_id, amount, "hold_expiry", "system:sweep", later(90),
+            "void",
+            hold_id,
+            amount,
+            "hold_expiry",
+            "system:sweep",
+            later(90),
         )
-    assert session.get(Transfer, "h3/expired") is None
+    assert session.get(Transfer, expiry_void_id("h3")) is None
     assert_books_ok(session)
 
 
@@ -884,9 +955,25 @@ def test_sweep_releases_at_most_its_limit_oldest_first(session: Session, world: 
     assert open_hold_ids(session) == set()
 
 
+def test_sweep_is_not_blocked_by_a_transfer_already_using_the_void_id(
+    session: Session, world: World
+) -> None:
+    # Ids are chosen by clients: one may record a transfer under any id that looks derived
+    # from a hold's, before the hold expires. The sweep must still release every expired hold
+    # (DESIGN §3: an expired hold is released by a sweep).
+    hold(session, pending(world.wallet, world.shop, 100, "h2", minutes=90), now=NOW)
+    transfer(session, pay(world.reserve, world.empty, 100, "h1/expired"), now=NOW)
+    session.commit()
+    assert sweep_expired_holds(session, now=later(90)) == 2
+    session.commit()
+    assert open_hold_ids(session) == set()
+    assert counters(session, world.wallet) == (0, 1000, 0, 0)
+    assert_books_ok(session)
+
+
 def test_sweep_records_the_given_actor(session: Session, world: World) -> None:
     sweep_expired_holds(session, actor="cron", now=later(61))
-    row = session.get(Transfer, "h1/expired")
+    row = session.get(Transfer, expiry_void_id("h1"))
     assert row is not None
     assert row.actor == "cron"
 
@@ -894,11 +981,9 @@ def test_sweep_records_the_given_actor(session: Session, world: World) -> None:
 def test_sweep_releases_a_hold_whose_id_has_the_maximum_length(
     session: Session, world: World
 ) -> None:
-    # LEDGER BUG: a hold id may have up to 64 characters, but the sweep voids it with the
-    # transfer id f"{hold_id}/expired", which is checked against the same 64-character
-    # pattern: for hold ids of 57 to 64 characters sweep_expired_holds raises
-    # LedgerError("invalid_request") and aborts, so those holds (and every hold after them
-    # in expiry order) are never released.
+    # regression: the sweep voids a hold with the id expiry_void_id(hold_id) (72 characters
+    # here); it used to be checked against the 64-character limit of client ids, so the sweep
+    # raised invalid_request and stopped, leaving this hold and every later one open
     long_id = "h" * 64
     hold(session, pending(world.wallet, world.shop, 100, long_id, minutes=30), now=NOW)
     session.commit()
@@ -945,9 +1030,7 @@ def test_verify_accepts_a_consistent_ledger(session: Session, world: World) -> N
     assert report.as_dict()["ok"] is True
 
 
-def test_verify_reports_a_negative_wallet_without_overdraft(
-    session: Session, world: World
-) -> None:
+def test_verify_reports_a_negative_wallet_without_overdraft(session: Session, world: World) -> None:
     # counters consistent with the transfers, but the account spent what it never received
     # and no overdraft transfer explains it
     loose = create_account(session, "wallet:loose", "wallet")
@@ -992,9 +1075,7 @@ def test_verify_detects_unbalanced_pending_counters(session: Session, world: Wor
     assert "pending debits 300 != credits 0" in report.problems
 
 
-def test_verify_detects_an_open_hold_missing_from_the_index(
-    session: Session, world: World
-) -> None:
+def test_verify_detects_an_open_hold_missing_from_the_index(session: Session, world: World) -> None:
     session.execute(text("DELETE FROM open_holds WHERE transfer_id = 'h1'"))
     session.commit()
     report = verify(session)
@@ -1085,3 +1166,9 @@ def test_french_formatting_parses_back_to_the_same_cents(cents: int) -> None:
 @given(st.integers(min_value=0, max_value=10**12), st.sampled_from([",", "."]))
 def test_units_and_two_decimals_parse_exactly(cents: int, separator: str) -> None:
     assert parse_cents(f"{cents // 100}{separator}{cents % 100:02d}") == cents
+
+
+def test_client_transfer_ids_cannot_take_the_sweeps_namespace(session: Session, world: World):
+    with pytest.raises(LedgerError) as refused:
+        transfer(session, pay(world.reserve, world.empty, 100, "h1#expired"), now=NOW)
+    assert refused.value.code == "invalid_request"

@@ -20,7 +20,11 @@ from wallet_server.users.operations import (
 )
 
 auth_blueprint = APIBlueprint("auth", __name__)
-staff_auth = HTTPTokenAuth(scheme="Bearer", description="Token from POST /api/v1/auth/login")
+staff_auth = HTTPTokenAuth(
+    scheme="Bearer",
+    security_scheme_name="StaffToken",
+    description="Token from POST /api/v1/auth/login",
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

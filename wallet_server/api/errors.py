@@ -6,6 +6,7 @@ from apiflask import APIFlask, HTTPError
 from flask import Response, current_app, g, jsonify
 from werkzeug.exceptions import HTTPException
 
+from paytoken import TokenError
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError, is_retryable
 from wallet_server.messages import MESSAGES, message
@@ -26,7 +27,18 @@ _STATUS_BY_CODE = {
     "username_taken": 409,
     "busy_retry": 503,
     "bad_request": 400,
+    "device_not_recognized": 401,
+    "shop_not_approved": 403,
+    "wrong_pin": 403,
+    "pin_locked": 423,
+    "token_already_used": 409,
+    "too_many_tokens": 409,
+    "redemption_not_found": 404,
+    "device_not_found": 404,
+    "participant_not_active": 403,
 }
+#: details a client may see (never internal ids or account codes)
+_PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding"})
 
 
 def error_response(
@@ -57,9 +69,16 @@ def register_error_handlers(app: APIFlask) -> None:
     def ledger_refusal(error: LedgerError) -> Response:
         return error_response(error.code)
 
+    @app.errorhandler(TokenError)
+    def token_refusal(error: TokenError) -> Response:
+        return error_response(error.code)
+
     @app.errorhandler(DomainError)
     def domain_refusal(error: DomainError) -> Response:
-        return error_response(error.code)
+        if getattr(error, "persist", False):
+            g.commit_refusal = True
+        details = {k: v for k, v in error.details.items() if k in _PUBLIC_DETAILS}
+        return error_response(error.code, details=details or None)
 
     @app.error_processor
     def http_error(error: HTTPError) -> Response:

@@ -1,8 +1,10 @@
 """Request and response schemas; they are also the OpenAPI spec."""
 
+from datetime import UTC
+
 from apiflask import Schema
-from apiflask.fields import DateTime, Integer, Nested, String
-from apiflask.validators import Length, Regexp
+from apiflask.fields import AwareDateTime, Boolean, DateTime, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range, Regexp
 
 
 class HealthOut(Schema):
@@ -28,3 +30,134 @@ class LoginOut(Schema):
     token = String(required=True)
     expires_at = DateTime(required=True)
     user = Nested(UserOut, required=True)
+
+
+ID_PATTERN = r"^[A-Za-z0-9_.:\-]{8,64}$"
+
+
+class KeyOut(Schema):
+    kid = String(required=True)
+    public_key = String(required=True, metadata={"description": "raw Ed25519 key, base64url"})
+    valid_from = String(required=True)
+    valid_until = String(required=True, allow_none=True)
+
+
+class KeysetOut(Schema):
+    keys = List(Nested(KeyOut), required=True)
+    digest = String(required=True, metadata={"description": "SHA-256 of the canonical keys"})
+
+
+class BlocklistQuery(Schema):
+    since = Integer(load_default=0, validate=Range(min=0, max=2**31 - 1))
+
+
+class BlocklistEntryOut(Schema):
+    cursor = Integer(required=True)
+    token_id = String(allow_none=True)
+    wallet = String(allow_none=True)
+
+
+class BlocklistOut(Schema):
+    entries = List(Nested(BlocklistEntryOut), required=True)
+    next_cursor = Integer(required=True)
+
+
+class TokenIn(Schema):
+    offline = Boolean(load_default=False)
+
+
+class TokenOut(Schema):
+    token = String(required=True)
+    cap_cents = Integer(required=True)
+    expires_at = DateTime(required=True)
+    offline = Boolean(required=True)
+    qr_svg = String(required=True)
+    qr_png_base64 = String(required=True)
+
+
+class WalletOut(Schema):
+    public_id = String(required=True)
+    available_cents = Integer(required=True)
+    held_cents = Integer(required=True)
+    balance_cents = Integer(required=True)
+
+
+class PairIn(Schema):
+    code = String(required=True, validate=Length(4, 20))
+    name = String(load_default="", validate=Length(0, 100))
+
+
+class PairOut(Schema):
+    device_id = Integer(required=True)
+    credential = String(required=True)
+    shop_public_id = String(required=True)
+    shop_name = String(required=True)
+
+
+class RedemptionIn(Schema):
+    redemption_id = String(required=True, validate=Regexp(ID_PATTERN))
+    token = String(required=True, validate=Length(1, 400))
+    amount_cents = Integer(required=True, strict=True, validate=Range(min=1, max=10_000_000))
+    captured_at = AwareDateTime(required=True, default_timezone=UTC)
+    mode = String(required=True, validate=OneOf(["online", "offline"]))
+
+
+class ReceiptOut(Schema):
+    receipt_number = String(required=True)
+    redemption_id = String(required=True)
+    amount_cents = Integer(required=True)
+    status = String(required=True, metadata={"description": "accepted or conflict"})
+    mode = String(required=True)
+    captured_at = DateTime(required=True)
+
+
+class RefundIn(Schema):
+    refund_id = String(required=True, validate=Regexp(ID_PATTERN))
+    redemption_id = String(required=True, validate=Regexp(ID_PATTERN))
+    amount_cents = Integer(required=True, strict=True, validate=Range(min=1, max=10_000_000))
+
+
+class RefundOut(Schema):
+    refund_id = String(required=True)
+    redemption_id = String(required=True)
+    amount_cents = Integer(required=True)
+    refunded_total_cents = Integer(required=True)
+
+
+class PinPaymentIn(Schema):
+    redemption_id = String(required=True, validate=Regexp(ID_PATTERN))
+    participant_public_id = String(required=True, validate=Length(9, 20))
+    pin = String(required=True, validate=Regexp(r"^\d{4,6}$"))
+    amount_cents = Integer(required=True, strict=True, validate=Range(min=1, max=10_000_000))
+
+
+class PairingCodeOut(Schema):
+    code = String(required=True)
+    expires_at = DateTime(required=True)
+
+
+class PinIn(Schema):
+    pin = String(required=True, validate=Regexp(r"^\d{4,6}$"))
+
+
+class DeviceCredentialIn(Schema):
+    label = String(load_default="", validate=Length(0, 100))
+
+
+class DeviceCredentialOut(Schema):
+    device_id = Integer(required=True)
+    credential = String(required=True)
+
+
+class RevokeIn(Schema):
+    token_id = String(validate=Regexp(r"^[0-9a-f]{32}$"))
+    wallet = String(validate=Length(9, 20))
+    reason = String(load_default="", validate=Length(0, 200))
+
+
+class RevokeOut(Schema):
+    cursor = Integer(required=True)
+
+
+class Empty(Schema):
+    pass

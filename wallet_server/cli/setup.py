@@ -58,6 +58,9 @@ def prepare_database(ctx: CliContext) -> None:
             )
 
     ctx.run(seed)
+    from wallet_server.cli.keys import ensure_signing_key
+
+    ensure_signing_key(ctx)
 
 
 def show_totp(new_user: NewUser) -> None:

@@ -1,4 +1,6 @@
-"""Many rows in one statement (SQLite or PostgreSQL, the two databases we support). On PostgreSQL, arrays passed to unnest() make one round trip and
+"""Many rows in one statement, on the two databases we support.
+
+On PostgreSQL, arrays passed to unnest() make one round trip and
 one parse for a whole batch (measured: several times faster than executemany for 1,000 rows);
 elsewhere SQLAlchemy's executemany is already cheap (SQLite runs in-process).
 """

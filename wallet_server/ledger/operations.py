@@ -23,8 +23,14 @@ from wallet_server.ledger.model import Account, OpenHold, Transfer, TransferPhas
 from wallet_server.orm import utcnow
 
 _TRANSFER_ID = re.compile(r"[A-Za-z0-9:_.\-/]{1,64}")
-#: a post or void may derive its id from its hold's, e.g. "<hold id>/expired": up to the column
-_RESOLUTION_ID = re.compile(r"[A-Za-z0-9:_.\-/]{1,80}")
+#: a post or void may derive its id from its hold's, up to the column's width; "#" is ours
+#: alone (client ids cannot hold it), so the sweep's ids never collide with a client's
+_RESOLUTION_ID = re.compile(r"[A-Za-z0-9:_.\-/#]{1,80}")
+
+
+def expiry_void_id(hold_id: str) -> str:
+    """The id of the void that releases an expired hold, whoever releases it."""
+    return f"{hold_id}#expired"
 
 
 @dataclass(frozen=True)
@@ -261,7 +267,7 @@ def sweep_expired_holds(
             void_hold(
                 session,
                 hold_id,
-                transfer_id=f"{hold_id}/expired",
+                transfer_id=expiry_void_id(hold_id),
                 actor=actor,
                 kind="hold_expiry",
                 now=now,

@@ -34,5 +34,9 @@ class Participant(Base):
     #: first month the participant owes a contribution and receives an allocation
     enrolled_month: Mapped[str] = mapped_column(String(7))
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
+    #: argon2 hash of the PIN for paying at a till without a phone
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    #: wrong PINs in a row; at PIN_ATTEMPTS the PIN is locked until a coordinator unlocks it
+    pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,5 @@
 """Staff accounts: argon2 passwords, TOTP second factor with replay protection, API sessions."""
 
-import hashlib
 import secrets
 import time
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from wallet_server.credentials import digest, new_credential
 from wallet_server.errors import DomainError
 from wallet_server.orm import utcnow
 from wallet_server.users.models import ApiSession, Role, User
@@ -112,10 +112,10 @@ def _matching_step(secret: str, code: str, at: float) -> int | None:
 
 def open_session(session: Session, user: User, *, seconds: int) -> str:
     """Return a new bearer token; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
+    token = new_credential()
     session.add(
         ApiSession(
-            token_hash=_digest(token),
+            token_hash=digest(token),
             user_id=user.id,
             expires_at=utcnow() + timedelta(seconds=seconds),
         )
@@ -125,7 +125,7 @@ def open_session(session: Session, user: User, *, seconds: int) -> str:
 
 
 def user_for_token(session: Session, token: str) -> User:
-    row = session.scalar(select(ApiSession).where(ApiSession.token_hash == _digest(token)))
+    row = session.scalar(select(ApiSession).where(ApiSession.token_hash == digest(token)))
     if row is None or row.expires_at <= utcnow():
         raise AuthError("session_expired")
     user = session.get(User, row.user_id)
@@ -135,8 +135,4 @@ def user_for_token(session: Session, token: str) -> User:
 
 
 def close_session(session: Session, token: str) -> None:
-    session.execute(delete(ApiSession).where(ApiSession.token_hash == _digest(token)))
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    session.execute(delete(ApiSession).where(ApiSession.token_hash == digest(token)))

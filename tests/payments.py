@@ -1,0 +1,103 @@
+"""A small fund ready to pay: a funded participant with a bound phone, an approved shop with a
+paired till, a signing key. Built with the real services and the real API."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask.testing import FlaskClient
+
+from tests.factories import fund
+from wallet_server.app import create_app
+from wallet_server.ledger import Account
+from wallet_server.participants.devices import bind_device
+from wallet_server.participants.models import Participant
+from wallet_server.participants.operations import Enrollment, enroll
+from wallet_server.pos.pairing import create_pairing_code
+from wallet_server.shops.models import Shop, ShopStatus
+from wallet_server.shops.operations import add_shop, change_shop_status
+from wallet_server.tokens.keystore import KeyStore
+from wallet_server.tokens.operations import rotate_signing_key
+
+
+def payment_app(db_url: str, instance: Path, **overrides):
+    return create_app(
+        {
+            "database_url": db_url,
+            "instance_dir": instance,
+            "secret_key": "test",
+            "key_dir": instance / "keys",
+            **overrides,
+        }
+    )
+
+
+@dataclass
+class Wallet:
+    public_id: str
+    account_id: int
+    credential: str
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.credential}"}
+
+
+@dataclass
+class Till:
+    shop_public_id: str
+    shop_account_id: int
+    credential: str
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.credential}"}
+
+
+def new_signing_key(sessions, instance: Path) -> None:
+    with sessions() as session:
+        rotate_signing_key(session, KeyStore(instance / "keys"))
+        session.commit()
+
+
+def new_wallet(sessions, *, balance: int = 10_000) -> Wallet:
+    with sessions() as session:
+        person = enroll(session, Enrollment(enrolled_month="2026-11"), actor="test")
+        account = session.get(Account, person.account_id)
+        if balance:
+            fund(session, account, balance, transfer_id=f"fund:{person.public_id}")
+        credential = bind_device(session, person, label="phone").credential
+        session.commit()
+        return Wallet(person.public_id, person.account_id, credential)
+
+
+def new_till(sessions, client: FlaskClient, *, name: str = "La Cagette") -> Till:
+    with sessions() as session:
+        shop = add_shop(session, name=name)
+        change_shop_status(session, shop, ShopStatus.APPROVED)
+        code = create_pairing_code(session, shop, actor="test").code
+        session.commit()
+        public_id, account_id = shop.public_id, shop.account_id
+    paired = client.post("/api/v1/pos/pair", json={"code": code, "name": "caisse 1"})
+    assert paired.status_code == 201, paired.json
+    return Till(public_id, account_id, paired.json["credential"])
+
+
+def account(sessions, account_id: int) -> Account:
+    with sessions() as session:
+        found = session.get(Account, account_id)
+        assert found is not None
+        return found
+
+
+def set_shop_status(sessions, public_id: str, status: ShopStatus) -> None:
+    from sqlalchemy import select
+
+    with sessions() as session:
+        shop = session.scalar(select(Shop).where(Shop.public_id == public_id))
+        shop.status = status.value
+        session.commit()
+
+
+def participant(sessions, public_id: str) -> Participant:
+    from sqlalchemy import select
+
+    with sessions() as session:
+        return session.scalar(select(Participant).where(Participant.public_id == public_id))

@@ -1,0 +1,157 @@
+"""Coordinator actions around payments: till pairing, PINs, participant devices, revocation."""
+
+from typing import Any, cast
+
+from apiflask import APIBlueprint
+
+from wallet_server.api.auth import require_roles, staff_auth
+from wallet_server.api.schemas import (
+    DeviceCredentialIn,
+    DeviceCredentialOut,
+    Empty,
+    PairingCodeOut,
+    PinIn,
+    RevokeIn,
+    RevokeOut,
+)
+from wallet_server.participants.devices import bind_device, revoke_devices
+from wallet_server.pos.models import PosDevice
+from wallet_server.pos.pairing import PairingError, create_pairing_code, revoke_device
+from wallet_server.pos.pin import find_participant, set_pin, unlock_pin
+from wallet_server.shops.operations import ShopError, find_shop
+from wallet_server.tokens.operations import TokenIssueError, revoke
+from wallet_server.users.models import Role, User
+from wallet_server.users.operations import AuthError
+
+coordination_blueprint = APIBlueprint("coordination", __name__)
+FUND_STAFF = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _user() -> User:
+    return cast(User, staff_auth.current_user)
+
+
+def _may_manage_shop(shop_id: int) -> None:
+    user = _user()
+    if user.role in {role.value for role in FUND_STAFF}:
+        return
+    if user.role == Role.SHOP_MANAGER.value and user.shop_id == shop_id:
+        return
+    raise AuthError("forbidden")
+
+
+@coordination_blueprint.post("/shops/<shop_public_id>/pairing-codes")
+@coordination_blueprint.auth_required(staff_auth)
+@coordination_blueprint.output(PairingCodeOut, status_code=201)
+@coordination_blueprint.doc(
+    summary="A one-time code to pair a new till (15 minutes)", responses=[403, 404]
+)
+def pairing_code(shop_public_id: str) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    session = db_session()
+    try:
+        shop = find_shop(session, shop_public_id)
+    except ShopError:
+        raise ShopError("shop_not_found") from None
+    _may_manage_shop(shop.id)
+    created = create_pairing_code(session, shop, actor=f"user:{_user().username}")
+    return {"code": created.code, "expires_at": created.expires_at}
+
+
+@coordination_blueprint.post("/pos/devices/<int(max=2147483647):device_id>/revoke")
+@coordination_blueprint.auth_required(staff_auth)
+@coordination_blueprint.output(Empty, status_code=200)
+@coordination_blueprint.doc(summary="Revoke a till (lost or stolen)", responses=[403, 404])
+def revoke_till(device_id: int) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    session = db_session()
+    device = session.get(PosDevice, device_id)
+    if device is None:
+        raise PairingError("device_not_found")
+    _may_manage_shop(device.shop_id)
+    revoke_device(session, device)
+    return {}
+
+
+@coordination_blueprint.post("/participants/<public_id>/pin")
+@coordination_blueprint.auth_required(staff_auth)
+@require_roles(*FUND_STAFF)
+@coordination_blueprint.input(PinIn, arg_name="body")
+@coordination_blueprint.output(Empty)
+@coordination_blueprint.doc(
+    summary="Set a participant's PIN for paying without a phone", responses=[403, 404]
+)
+def participant_pin(public_id: str, body: dict[str, str]) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    set_pin(find_participant(db_session(), public_id), body["pin"])
+    return {}
+
+
+@coordination_blueprint.post("/participants/<public_id>/pin/unlock")
+@coordination_blueprint.auth_required(staff_auth)
+@require_roles(*FUND_STAFF)
+@coordination_blueprint.output(Empty)
+@coordination_blueprint.doc(
+    summary="Unlock PIN payments after too many wrong PINs", responses=[403, 404]
+)
+def participant_pin_unlock(public_id: str) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    unlock_pin(find_participant(db_session(), public_id))
+    return {}
+
+
+@coordination_blueprint.post("/participants/<public_id>/devices")
+@coordination_blueprint.auth_required(staff_auth)
+@require_roles(*FUND_STAFF)
+@coordination_blueprint.input(DeviceCredentialIn, arg_name="body")
+@coordination_blueprint.output(DeviceCredentialOut, status_code=201)
+@coordination_blueprint.doc(summary="Bind a device to a participant's wallet", responses=[403, 404])
+def participant_device(public_id: str, body: dict[str, str]) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    session = db_session()
+    bound = bind_device(session, find_participant(session, public_id), label=body["label"])
+    return {"device_id": bound.device.id, "credential": bound.credential}
+
+
+@coordination_blueprint.post("/participants/<public_id>/devices/revoke")
+@coordination_blueprint.auth_required(staff_auth)
+@require_roles(*FUND_STAFF)
+@coordination_blueprint.output(Empty)
+@coordination_blueprint.doc(
+    summary="Revoke every device of a participant (lost phone)", responses=[403, 404]
+)
+def participant_devices_revoke(public_id: str) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    session = db_session()
+    revoke_devices(session, find_participant(session, public_id))
+    return {}
+
+
+@coordination_blueprint.post("/blocklist")
+@coordination_blueprint.auth_required(staff_auth)
+@require_roles(*FUND_STAFF)
+@coordination_blueprint.input(RevokeIn, arg_name="body")
+@coordination_blueprint.output(RevokeOut, status_code=201)
+@coordination_blueprint.doc(
+    summary="Revoke a pay code or block a wallet", responses=[403, 404, 422]
+)
+def add_to_blocklist(body: dict[str, Any]) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    if ("token_id" in body) == ("wallet" in body):
+        raise TokenIssueError("invalid_request")
+    wallet = find_participant(db_session(), body["wallet"]).public_id if "wallet" in body else None
+    entry = revoke(
+        db_session(),
+        actor=f"user:{_user().username}",
+        token_id=body.get("token_id"),
+        wallet=wallet,
+        reason=body["reason"],
+    )
+    return {"cursor": entry.id}

@@ -1,0 +1,117 @@
+"""The till's API: pairing, redemptions, refunds and PIN payments."""
+
+from typing import Any, cast
+
+from apiflask import APIBlueprint, HTTPTokenAuth
+
+from wallet_server.api.schemas import (
+    PairIn,
+    PairOut,
+    PinPaymentIn,
+    ReceiptOut,
+    RedemptionIn,
+    RefundIn,
+    RefundOut,
+)
+from wallet_server.pos.models import PosDevice
+from wallet_server.pos.pairing import PairingError, device_for_credential, pair_device
+from wallet_server.pos.pin import pay_by_pin
+from wallet_server.pos.redemption import Receipt, RedemptionRequest, redeem
+from wallet_server.pos.refunds import RefundReceipt, refund
+from wallet_server.shops.models import Shop
+
+pos_blueprint = APIBlueprint("pos", __name__)
+device_auth = HTTPTokenAuth(
+    scheme="Bearer", security_scheme_name="TillDevice", description="A paired till credential"
+)
+
+
+def _verify(credential: str) -> PosDevice | None:
+    from wallet_server.app import db_session
+
+    try:
+        return device_for_credential(db_session(), credential)
+    except PairingError:
+        return None
+
+
+def _refused(error: Any) -> Any:
+    from wallet_server.api.errors import error_response
+
+    return error_response("device_not_recognized", 401)
+
+
+device_auth.verify_token(_verify)
+device_auth.error_processor(_refused)
+
+
+def _device() -> PosDevice:
+    return cast(PosDevice, device_auth.current_user)
+
+
+@pos_blueprint.post("/pair")
+@pos_blueprint.input(PairIn, arg_name="body")
+@pos_blueprint.output(PairOut, status_code=201)
+@pos_blueprint.doc(
+    summary="Exchange a one-time pairing code for a device credential", responses=[422]
+)
+def pair(body: dict[str, str]) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    session = db_session()
+    paired = pair_device(session, body["code"], name=body["name"])
+    shop = session.get(Shop, paired.device.shop_id)
+    assert shop is not None
+    return {
+        "device_id": paired.device.id,
+        "credential": paired.credential,
+        "shop_public_id": shop.public_id,
+        "shop_name": shop.name,
+    }
+
+
+@pos_blueprint.post("/redemptions")
+@pos_blueprint.auth_required(device_auth)
+@pos_blueprint.input(RedemptionIn, arg_name="body")
+@pos_blueprint.output(ReceiptOut)
+@pos_blueprint.doc(
+    summary="Redeem a pay code, exactly once per redemption_id", responses=[403, 409, 422]
+)
+def redemptions(body: dict[str, Any]) -> Receipt:
+    from wallet_server.app import db_session, settings
+
+    return redeem(db_session(), _device(), RedemptionRequest(**body), settings=settings().tokens)
+
+
+@pos_blueprint.post("/refunds")
+@pos_blueprint.auth_required(device_auth)
+@pos_blueprint.input(RefundIn, arg_name="body")
+@pos_blueprint.output(RefundOut)
+@pos_blueprint.doc(
+    summary="Refund all or part of one of this shop's payments", responses=[403, 404, 409, 422]
+)
+def refunds(body: dict[str, Any]) -> RefundReceipt:
+    from wallet_server.app import db_session
+
+    return refund(db_session(), _device(), **body)
+
+
+@pos_blueprint.post("/pin-payments")
+@pos_blueprint.auth_required(device_auth)
+@pos_blueprint.input(PinPaymentIn, arg_name="body")
+@pos_blueprint.output(ReceiptOut)
+@pos_blueprint.doc(
+    summary="Pay with the participant's id and PIN (online only)",
+    responses=[403, 404, 409, 422, 423],
+)
+def pin_payments(body: dict[str, Any]) -> Receipt:
+    from wallet_server.app import db_session
+
+    return pay_by_pin(
+        db_session(),
+        _device(),
+        redemption_id=body["redemption_id"],
+        public_id=body["participant_public_id"],
+        pin=body["pin"],
+        amount_cents=body["amount_cents"],
+    )

@@ -1,0 +1,121 @@
+"""Keyset and blocklist (public), and a participant's wallet and pay codes."""
+
+import base64
+from typing import Any, cast
+
+from apiflask import APIBlueprint, HTTPTokenAuth
+from flask import g
+
+from wallet_server.api.schemas import (
+    BlocklistOut,
+    BlocklistQuery,
+    KeysetOut,
+    TokenIn,
+    TokenOut,
+    WalletOut,
+)
+from wallet_server.participants.devices import DeviceError, participant_for_credential
+from wallet_server.participants.models import Participant
+from wallet_server.tokens.keystore import KeyStore
+from wallet_server.tokens.operations import (
+    blocklist_since,
+    current_signing_key,
+    issue_pay_code,
+    keyset_document,
+    published_keyset,
+    wallet_account,
+)
+from wallet_server.tokens.qr import qr_png, qr_svg
+
+tokens_blueprint = APIBlueprint("tokens", __name__)
+participant_auth = HTTPTokenAuth(
+    scheme="Bearer",
+    security_scheme_name="ParticipantDevice",
+    description="A participant device credential",
+)
+
+
+def _verify(credential: str) -> Participant | None:
+    from wallet_server.app import db_session
+
+    try:
+        return participant_for_credential(db_session(), credential)
+    except DeviceError:
+        return None
+
+
+def _refused(error: Any) -> Any:
+    from wallet_server.api.errors import error_response
+
+    return error_response("authentication_required", 401)
+
+
+participant_auth.verify_token(_verify)
+participant_auth.error_processor(_refused)
+
+
+@tokens_blueprint.get("/keyset")
+@tokens_blueprint.output(KeysetOut)
+@tokens_blueprint.doc(summary="Public keys that sign pay codes, with validity and a digest")
+def keyset() -> dict[str, object]:
+    from wallet_server.app import db_session, settings
+
+    return keyset_document(published_keyset(db_session(), settings().tokens))
+
+
+@tokens_blueprint.get("/blocklist")
+@tokens_blueprint.input(BlocklistQuery, location="query", arg_name="query")
+@tokens_blueprint.output(BlocklistOut)
+@tokens_blueprint.doc(summary="Revoked tokens and blocked wallets after a cursor")
+def blocklist(query: dict[str, int]) -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    entries = blocklist_since(db_session(), query["since"])
+    return {
+        "entries": [{"cursor": e.id, "token_id": e.token_id, "wallet": e.wallet} for e in entries],
+        "next_cursor": entries[-1].id if entries else query["since"],
+    }
+
+
+@tokens_blueprint.get("/me")
+@tokens_blueprint.auth_required(participant_auth)
+@tokens_blueprint.output(WalletOut)
+@tokens_blueprint.doc(summary="The participant's wallet")
+def me() -> dict[str, object]:
+    from wallet_server.app import db_session
+
+    participant = cast(Participant, participant_auth.current_user)
+    account = wallet_account(db_session(), participant)
+    return {
+        "public_id": participant.public_id,
+        "available_cents": account.available,
+        "held_cents": account.debits_pending,
+        "balance_cents": account.balance,
+    }
+
+
+@tokens_blueprint.post("/me/tokens")
+@tokens_blueprint.auth_required(participant_auth)
+@tokens_blueprint.input(TokenIn, arg_name="options")
+@tokens_blueprint.output(TokenOut, status_code=201)
+@tokens_blueprint.doc(
+    summary="A new pay code (QR), holding its cap on the wallet", responses=[409, 422]
+)
+def new_token(options: dict[str, bool]) -> dict[str, object]:
+    from wallet_server.app import db_session, settings
+
+    session = db_session()
+    participant = cast(Participant, participant_auth.current_user)
+    signer = current_signing_key(session, KeyStore(settings().key_dir))
+    issued = issue_pay_code(
+        session, participant, signer=signer, settings=settings().tokens, offline=options["offline"]
+    )
+    g.no_store = True
+    return {
+        "token": issued.text,
+        "cap_cents": issued.claims.cap_cents,
+        "expires_at": issued.claims.expires,
+        "offline": issued.claims.offline_allowed,
+        "qr_svg": qr_svg(issued.text),
+        "qr_png_base64": base64.b64encode(qr_png(issued.text)).decode(),
+    }

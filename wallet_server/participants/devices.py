@@ -1,0 +1,60 @@
+"""A participant's bound devices: the credential a phone (or the PWA) presents to the API."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wallet_server.credentials import digest, new_credential
+from wallet_server.errors import DomainError
+from wallet_server.orm import utcnow
+from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.tokens.models import ParticipantDevice
+
+
+class DeviceError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class BoundDevice:
+    device: ParticipantDevice
+    credential: str
+
+
+def bind_device(session: Session, participant: Participant, *, label: str = "") -> BoundDevice:
+    credential = new_credential()
+    device = ParticipantDevice(
+        participant_id=participant.id, label=label.strip()[:100], credential_hash=digest(credential)
+    )
+    session.add(device)
+    session.flush()
+    return BoundDevice(device, credential)
+
+
+def participant_for_credential(session: Session, credential: str) -> Participant:
+    row = session.execute(
+        select(Participant, ParticipantDevice)
+        .join(ParticipantDevice, ParticipantDevice.participant_id == Participant.id)
+        .where(ParticipantDevice.credential_hash == digest(credential))
+    ).first()
+    if row is None or row[1].revoked_at is not None:
+        raise DeviceError("authentication_required")
+    participant: Participant = row[0]
+    if participant.status != ParticipantStatus.ACTIVE.value:
+        raise DeviceError("participant_not_active")
+    return participant
+
+
+def revoke_devices(session: Session, participant: Participant) -> int:
+    """Revoke every device of a participant (a lost phone); returns how many."""
+    devices = session.scalars(
+        select(ParticipantDevice).where(
+            ParticipantDevice.participant_id == participant.id,
+            ParticipantDevice.revoked_at.is_(None),
+        )
+    ).all()
+    for device in devices:
+        device.revoked_at = utcnow()
+    session.flush()
+    return len(devices)

@@ -1,0 +1,89 @@
+"""Pairing a till: a one-time code (15 minutes) exchanged once for a device credential."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wallet_server.credentials import digest, new_credential, new_short_code, normalize_code
+from wallet_server.errors import DomainError
+from wallet_server.orm import utcnow
+from wallet_server.pos.models import PairingCode, PosDevice
+from wallet_server.shops.models import Shop
+
+PAIRING_MINUTES = 15
+
+
+class PairingError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class NewPairingCode:
+    code: str
+    expires_at: datetime
+
+
+def create_pairing_code(
+    session: Session, shop: Shop, *, actor: str, now: datetime | None = None
+) -> NewPairingCode:
+    now = now or utcnow()
+    code = new_short_code()
+    expires_at = now + timedelta(minutes=PAIRING_MINUTES)
+    session.add(
+        PairingCode(
+            code_hash=digest(code), shop_id=shop.id, created_by=actor, expires_at=expires_at
+        )
+    )
+    session.flush()
+    return NewPairingCode(code, expires_at)
+
+
+@dataclass(frozen=True)
+class PairedDevice:
+    device: PosDevice
+    credential: str
+
+
+def pair_device(
+    session: Session, code: str, *, name: str = "", now: datetime | None = None
+) -> PairedDevice:
+    """Exchange a pairing code for a device credential, exactly once."""
+    now = now or utcnow()
+    pairing = session.scalar(
+        select(PairingCode)
+        .where(PairingCode.code_hash == digest(normalize_code(code)))
+        .with_for_update()
+    )
+    if pairing is None or pairing.used_at is not None or pairing.expires_at <= now:
+        raise PairingError("invalid_pairing_code")
+    pairing.used_at = now
+    credential = new_credential()
+    device = PosDevice(
+        shop_id=pairing.shop_id,
+        name=name.strip()[:100],
+        credential_hash=digest(credential),
+        last_seen_at=now,
+    )
+    session.add(device)
+    session.flush()
+    return PairedDevice(device, credential)
+
+
+def device_for_credential(
+    session: Session, credential: str, now: datetime | None = None
+) -> PosDevice:
+    device = session.scalar(
+        select(PosDevice).where(PosDevice.credential_hash == digest(credential))
+    )
+    if device is None or device.revoked_at is not None:
+        raise PairingError("device_not_recognized")
+    device.last_seen_at = now or utcnow()
+    return device
+
+
+def revoke_device(session: Session, device: PosDevice, now: datetime | None = None) -> None:
+    if device.revoked_at is None:
+        device.revoked_at = now or utcnow()
+        session.flush()

@@ -1,0 +1,235 @@
+"""Signing keys, pay code issuance (each guarded by a hold), keyset and blocklist."""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from paytoken import (
+    FLAG_OFFLINE,
+    Blocklist,
+    KeyEntry,
+    Keyset,
+    PaymentClaims,
+    SigningKey,
+    issue_token,
+)
+from paytoken.keys import raw_public_bytes
+from wallet_server.config import TokenSettings
+from wallet_server.errors import DomainError
+from wallet_server.fund import FundAccount, fund_account
+from wallet_server.ledger import (
+    Account,
+    LedgerError,
+    OpenHold,
+    TransferPhase,
+    TransferRequest,
+    lock_accounts,
+    transfer,
+)
+from wallet_server.orm import utcnow
+from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.tokens.keystore import KeyStore
+from wallet_server.tokens.models import BlocklistEntry, IssuedToken, SigningKeyRecord
+
+
+class TokenIssueError(DomainError):
+    pass
+
+
+def rotate_signing_key(
+    session: Session, keystore: KeyStore, *, now: datetime | None = None
+) -> SigningKeyRecord:
+    """Make a new key current. The previous one signs nothing more but stays published for
+    verification until the last token it signed has expired (see `published_keyset`)."""
+    now = now or utcnow()
+    key = SigningKey.generate()
+    keystore.save(key)
+    for previous in session.scalars(
+        select(SigningKeyRecord).where(SigningKeyRecord.valid_until.is_(None))
+    ):
+        previous.valid_until = now
+    record = SigningKeyRecord(
+        kid=key.kid.hex(), public_key=raw_public_bytes(key.public_key), valid_from=now
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def current_signing_key(session: Session, keystore: KeyStore) -> SigningKey:
+    record = session.scalar(
+        select(SigningKeyRecord)
+        .where(SigningKeyRecord.valid_until.is_(None))
+        .order_by(SigningKeyRecord.valid_from.desc())
+        .limit(1)
+    )
+    if record is None:
+        raise TokenIssueError("no_signing_key")
+    return keystore.load(bytes.fromhex(record.kid))
+
+
+def _entry(record: SigningKeyRecord) -> KeyEntry:
+    return KeyEntry(
+        public_key=Ed25519PublicKey.from_public_bytes(record.public_key),
+        valid_from=record.valid_from,
+        valid_until=record.valid_until,
+    )
+
+
+def published_keyset(
+    session: Session, settings: TokenSettings, now: datetime | None = None
+) -> Keyset:
+    """Keys a POS needs: the current one and every retired one whose tokens may still be
+    presented (issued before retirement, so expired by retirement + the longest lifetime)."""
+    now = now or utcnow()
+    horizon = now - timedelta(seconds=settings.offline_seconds + settings.clock_skew_seconds)
+    records = session.scalars(
+        select(SigningKeyRecord)
+        .where((SigningKeyRecord.valid_until.is_(None)) | (SigningKeyRecord.valid_until > horizon))
+        .order_by(SigningKeyRecord.valid_from)
+    )
+    return Keyset(_entry(record) for record in records)
+
+
+def all_keys(session: Session) -> Keyset:
+    """Every key we ever used: the server can judge an old offline payment on sync."""
+    return Keyset(_entry(record) for record in session.scalars(select(SigningKeyRecord)))
+
+
+def keyset_document(keyset: Keyset) -> dict[str, object]:
+    """The keyset as served, with a SHA-256 digest of its canonical JSON for pinning."""
+    keys = keyset.as_json()
+    canonical = json.dumps(keys, sort_keys=True, separators=(",", ":")).encode()
+    return {"keys": keys, "digest": hashlib.sha256(canonical).hexdigest()}
+
+
+@dataclass(frozen=True)
+class IssuedPayCode:
+    text: str
+    claims: PaymentClaims
+
+
+def issue_pay_code(
+    session: Session,
+    participant: Participant,
+    *,
+    signer: SigningKey,
+    settings: TokenSettings,
+    offline: bool = False,
+    now: datetime | None = None,
+) -> IssuedPayCode:
+    """Sign a pay code for up to min(available, cap) and hold that much on the wallet."""
+    now = now or utcnow()
+    if participant.status != ParticipantStatus.ACTIVE.value:
+        raise TokenIssueError("participant_not_active")
+    clearing = fund_account(session, FundAccount.CLEARING)
+    wallet = lock_accounts(session, [participant.account_id, clearing.id])[participant.account_id]
+    outstanding = (
+        session.scalar(
+            select(func.count())
+            .select_from(IssuedToken)
+            .join(OpenHold, OpenHold.transfer_id == IssuedToken.hold_id)
+            .where(IssuedToken.account_id == wallet.id)
+        )
+        or 0
+    )
+    if outstanding >= settings.max_outstanding:
+        raise TokenIssueError("too_many_tokens", outstanding=outstanding)
+    cap = min(wallet.available, settings.cap_cents)
+    if cap <= 0:
+        raise LedgerError(
+            "insufficient_funds", account=wallet.code, available=wallet.available, amount=0
+        )
+    lifetime = settings.offline_seconds if offline else settings.online_seconds
+    issued_at = int(now.timestamp())
+    claims = PaymentClaims.new(
+        wallet=participant.public_id,
+        cap_cents=cap,
+        issued_at=issued_at,
+        expires_at=issued_at + lifetime,
+        flags=FLAG_OFFLINE if offline else 0,
+    )
+    hold_id = f"token:{claims.token_id.hex()}"
+    hold_until = claims.expires + timedelta(seconds=settings.sync_grace_seconds)
+    transfer(
+        session,
+        TransferRequest(
+            id=hold_id,
+            debit_account_id=wallet.id,
+            credit_account_id=clearing.id,
+            amount=cap,
+            kind="payment",
+            actor=f"participant:{participant.public_id}",
+            phase=TransferPhase.PENDING,
+            expires_at=hold_until,
+        ),
+        now=now,
+    )
+    session.add(
+        IssuedToken(
+            token_id=claims.token_id.hex(),
+            participant_id=participant.id,
+            account_id=wallet.id,
+            kid=signer.kid.hex(),
+            hold_id=hold_id,
+            cap_cents=cap,
+            offline=offline,
+            issued_at=now,
+            expires_at=claims.expires,
+        )
+    )
+    session.flush()
+    return IssuedPayCode(issue_token(claims, signer), claims)
+
+
+def revoke(
+    session: Session,
+    *,
+    actor: str,
+    token_id: str | None = None,
+    wallet: str | None = None,
+    reason: str = "",
+) -> BlocklistEntry:
+    if (token_id is None) == (wallet is None):
+        raise TokenIssueError("invalid_request")
+    entry = BlocklistEntry(token_id=token_id, wallet=wallet, reason=reason[:200], created_by=actor)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def blocklist_since(session: Session, cursor: int, limit: int = 1000) -> list[BlocklistEntry]:
+    return list(
+        session.scalars(
+            select(BlocklistEntry)
+            .where(BlocklistEntry.id > cursor)
+            .order_by(BlocklistEntry.id)
+            .limit(limit)
+        )
+    )
+
+
+def blocklist_as_of(session: Session, moment: datetime) -> Blocklist:
+    """What was revoked by `moment`: an offline payment is judged by what the till could know."""
+    blocklist = Blocklist()
+    for token_id, wallet in session.execute(
+        select(BlocklistEntry.token_id, BlocklistEntry.wallet).where(
+            BlocklistEntry.created_at <= moment
+        )
+    ):
+        if token_id:
+            blocklist.token_ids.add(bytes.fromhex(token_id))
+        if wallet:
+            blocklist.wallets.add(wallet)
+    return blocklist
+
+
+def wallet_account(session: Session, participant: Participant) -> Account:
+    account = session.get(Account, participant.account_id)
+    assert account is not None
+    return account
