@@ -11,7 +11,9 @@ from wallet_server.contributions.models import DEFAULT_TIERS_CENTS, PaymentMetho
 from wallet_server.contributions.operations import record_payment, record_subsidy
 from wallet_server.ledger import run_in_transaction
 from wallet_server.orm import utcnow
+from wallet_server.participants.devices import bind_device
 from wallet_server.participants.operations import Enrollment, enroll_many
+from wallet_server.pos.pairing import create_pairing_code, pair_device
 from wallet_server.shops.models import ShopStatus
 from wallet_server.shops.operations import add_shop, change_shop_status
 from wallet_server.users.models import Role
@@ -78,13 +80,17 @@ class SeededDemo:
     shops: int
     participants: int
     month: str
+    #: a participant's phone credential and a paired till's, to try paying with curl
+    participant_public_id: str
+    participant_credential: str
+    till_credential: str
 
 
 def seed_demo(session_factory: Callable[[], Session], *, password: str, month: str) -> SeededDemo:
     """Seed in one transaction, then run the month's allocation as a coordinator would."""
     rng = random.Random(2026)  # the same demo every time, apart from ids and secrets
 
-    def seed(session: Session) -> NewUser:
+    def seed(session: Session) -> tuple[NewUser, str, str, str]:
         admin = create_user(
             session,
             username=DEMO_ADMIN,
@@ -92,11 +98,14 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
             role=Role.ADMIN,
             display_name="Admin (démo)",
         )
+        shops = []
         for name, address, hours, categories in DEMO_SHOPS:
             shop = add_shop(
                 session, name=name, address=address, opening_hours=hours, categories=categories
             )
-            change_shop_status(session, shop, ShopStatus.APPROVED)
+            shops.append(change_shop_status(session, shop, ShopStatus.APPROVED))
+        code = create_pairing_code(session, shops[0], actor="demo").code
+        till = pair_device(session, code, name="Caisse 1 (démo)").credential
         participants = enroll_many(
             session,
             [
@@ -124,8 +133,17 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
         record_subsidy(
             session, funder="Métropole (démo)", amount_cents=300000, received_on=today, actor="demo"
         )
-        return admin
+        phone = bind_device(session, participants[0], label="téléphone (démo)").credential
+        return admin, participants[0].public_id, phone, till
 
-    admin = run_in_transaction(session_factory, seed)
+    admin, public_id, phone, till = run_in_transaction(session_factory, seed)
     run_allocation(session_factory, month=month, actor="demo")
-    return SeededDemo(admin=admin, shops=len(DEMO_SHOPS), participants=len(DEMO_NAMES), month=month)
+    return SeededDemo(
+        admin=admin,
+        shops=len(DEMO_SHOPS),
+        participants=len(DEMO_NAMES),
+        month=month,
+        participant_public_id=public_id,
+        participant_credential=phone,
+        till_credential=till,
+    )

@@ -83,6 +83,109 @@ MESSAGES: dict[str, Message] = {
         "A transfer was refused; nothing was recorded for this batch.",
     ),
     "invalid_funder": Message("Le financeur est obligatoire.", "The funder is required."),
+    # pay codes (paytoken)
+    "too_large": Message(
+        "Code trop long : ce n'est pas un code de paiement.",
+        "Code too long: this is not a pay code.",
+    ),
+    "bad_prefix": Message(
+        "Ce n'est pas un code de paiement de la caisse.", "This is not a pay code of the fund."
+    ),
+    "malformed": Message("Code de paiement illisible ou abîmé.", "Unreadable or damaged pay code."),
+    "unsupported_algorithm": Message(
+        "Code de paiement d'un format inconnu.", "Pay code in an unknown format."
+    ),
+    "unsupported_version": Message(
+        "Version de code de paiement inconnue.", "Unknown pay code version."
+    ),
+    "unknown_key": Message(
+        "Code signé par une clé inconnue : refusé.", "Code signed by an unknown key: refused."
+    ),
+    "key_not_valid": Message(
+        "Code signé par une clé hors de sa période de validité.",
+        "Code signed by a key outside its validity.",
+    ),
+    "bad_signature": Message(
+        "Signature invalide : ce code a été modifié.", "Invalid signature: this code was altered."
+    ),
+    "token_expired": Message(
+        "Ce code de paiement a expiré ; demandez-en un nouveau.",
+        "This pay code has expired; ask for a new one.",
+    ),
+    "token_not_yet_valid": Message(
+        "Ce code n'est pas encore valable (horloge décalée ?).",
+        "This code is not valid yet (clock wrong?).",
+    ),
+    "token_revoked": Message("Ce code de paiement a été annulé.", "This pay code was revoked."),
+    "wallet_blocked": Message(
+        "Ce porte-monnaie est bloqué ; contactez la caisse.",
+        "This wallet is blocked; contact the fund.",
+    ),
+    # issuing and redeeming
+    "too_many_tokens": Message(
+        "Trop de codes de paiement en cours ; utilisez-en un ou attendez qu'il expire.",
+        "Too many pay codes outstanding; use one or wait for it to expire.",
+    ),
+    "participant_not_active": Message(
+        "Ce compte participant n'est pas actif.", "This participant account is not active."
+    ),
+    "no_signing_key": Message(
+        "Aucune clé de signature : lancez « caisse keys rotate ».",
+        'No signing key: run "caisse keys rotate".',
+    ),
+    "signing_key_missing": Message(
+        "Clé de signature introuvable dans le dossier des clés.",
+        "Signing key missing from the key directory.",
+    ),
+    "signing_key_exposed": Message(
+        "Clé de signature lisible par d'autres utilisateurs : refusée (chmod 600).",
+        "Signing key readable by other users: refused (chmod 600).",
+    ),
+    "invalid_pairing_code": Message(
+        "Code d'appairage inconnu, déjà utilisé ou expiré.",
+        "Pairing code unknown, already used or expired.",
+    ),
+    "device_not_recognized": Message(
+        "Appareil non reconnu ou révoqué.", "Device not recognised or revoked."
+    ),
+    "device_not_found": Message("Appareil introuvable.", "Device not found."),
+    "shop_not_approved": Message(
+        "Ce commerce n'est pas conventionné actuellement.", "This shop is not currently approved."
+    ),
+    "amount_exceeds_cap": Message(
+        "Le montant dépasse ce que ce code peut payer.",
+        "The amount exceeds what this code can pay.",
+    ),
+    "unknown_token": Message(
+        "Code de paiement inconnu de la caisse.", "Pay code unknown to the fund."
+    ),
+    "token_already_used": Message(
+        "Ce code de paiement a déjà servi.", "This pay code has already been used."
+    ),
+    "token_online_only": Message(
+        "Ce code ne peut servir qu'en ligne.", "This code can only be used online."
+    ),
+    "captured_in_future": Message(
+        "Heure de paiement dans le futur : vérifiez l'horloge.",
+        "Payment time in the future: check the clock.",
+    ),
+    "redemption_not_found": Message(
+        "Paiement introuvable pour ce commerce.", "Payment not found for this shop."
+    ),
+    "refund_exceeds_payment": Message(
+        "Le remboursement dépasse le paiement.", "The refund exceeds the payment."
+    ),
+    "wrong_pin": Message("Code PIN incorrect.", "Wrong PIN."),
+    "pin_locked": Message(
+        "Paiement par PIN bloqué après trop d'erreurs ; contactez la caisse.",
+        "PIN payment locked after too many errors; contact the fund.",
+    ),
+    "pin_not_set": Message(
+        "Aucun code PIN n'est défini pour ce participant.", "No PIN is set for this participant."
+    ),
+    "invalid_pin_format": Message(
+        "Le code PIN doit avoir 4 à 6 chiffres.", "The PIN must have 4 to 6 digits."
+    ),
     # generic
     "bad_request": Message("Requête invalide.", "Invalid request."),
     "not_found": Message("Introuvable.", "Not found."),

@@ -1,6 +1,7 @@
 """policy, allocate, contribution, fund, ledger and holds."""
 
 import sys
+import threading
 from datetime import date
 
 import click
@@ -27,7 +28,8 @@ from wallet_server.contributions.operations import (
     set_scale,
     who_is_behind,
 )
-from wallet_server.ledger import format_cents, parse_cents, sweep_expired_holds, verify
+from wallet_server.ledger import format_cents, parse_cents, verify
+from wallet_server.ledger.sweeper import sweep_all, sweep_periodically
 from wallet_server.months import month_of
 from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
@@ -352,16 +354,29 @@ def holds_group() -> None:
 
 
 @holds_group.command("sweep")
+@click.option(
+    "--every",
+    "every_seconds",
+    type=click.IntRange(1, None),
+    default=None,
+    help="Keep running, sweeping every N seconds (instead of a timer).",
+)
 @pass_context
-def holds_sweep(ctx: CliContext) -> None:
+def holds_sweep(ctx: CliContext, every_seconds: int | None) -> None:
     """Release every hold whose expiry has passed."""
-    released = 0
-    while True:
-        batch = ctx.run(lambda s: sweep_expired_holds(s, limit=500))
-        released += batch
-        if batch < 500:
-            break
+    released = sweep_all(ctx.sessions)
     click.echo(f"{released} réservation(s) libérée(s) / hold(s) released")
+    if every_seconds is not None:
+        stop = threading.Event()
+        try:
+            sweep_periodically(
+                ctx.sessions,
+                every_seconds=every_seconds,
+                stop=stop,
+                on_error=lambda error: click.echo(f"sweep: {error}", err=True),
+            )
+        except KeyboardInterrupt:
+            stop.set()
 
 
 COMMANDS = [policy_group, allocate, contribution_group, fund_group, ledger_group, holds_group]

@@ -3,7 +3,9 @@
 import os
 import secrets
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import click
 import qrcode
@@ -15,6 +17,7 @@ from wallet_server.allocations.models import AllocationPolicy
 from wallet_server.allocations.operations import set_policy
 from wallet_server.cli.base import CliContext, pass_context, refusals_as_messages
 from wallet_server.fund import ensure_fund_accounts
+from wallet_server.ledger.sweeper import sweep_periodically
 from wallet_server.months import month_of
 from wallet_server.orm import utcnow
 from wallet_server.users.models import Role, User
@@ -129,7 +132,10 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
             credentials_file,
             f"username: {DEMO_ADMIN}\npassword: {password}\n"
             f"totp_secret: {seeded.admin.user.totp_secret}\n"
-            f"totp_uri: {seeded.admin.totp_uri}\n",
+            f"totp_uri: {seeded.admin.totp_uri}\n"
+            f"participant: {seeded.participant_public_id}\n"
+            f"participant_credential: {seeded.participant_credential}\n"
+            f"till_credential: {seeded.till_credential}\n",
         )
         click.echo(
             f"Fonds de démonstration créé / demo fund seeded: {seeded.participants} "
@@ -169,11 +175,26 @@ def serve_app(ctx: CliContext, *, host: str, port: int, workers: int) -> None:
 
     overrides = {"database_url": ctx.settings.database_url}
 
+    def start_sweeper(worker: Any) -> None:
+        # Each worker sweeps with its own connections (nothing crosses a fork); two sweeps
+        # of the same hold are one, since the void's id is derived from the hold's.
+        threading.Thread(
+            target=sweep_periodically,
+            daemon=True,
+            name="hold-sweeper",
+            kwargs={
+                "session_factory": worker.wsgi.extensions["caisse.sessions"],
+                "every_seconds": 60,
+                "stop": threading.Event(),
+            },
+        ).start()
+
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            self.cfg.set("post_worker_init", start_sweeper)
 
         def load(self) -> object:
             return create_app(overrides)
