@@ -33,7 +33,7 @@ from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Conflict, PosDevice, Redemption
 from wallet_server.shops.models import Shop, ShopStatus
 from wallet_server.tokens.models import IssuedToken
-from wallet_server.tokens.operations import all_keys, blocklist_as_of
+from wallet_server.tokens.operations import all_keys, blocklist_for
 
 Mode = Literal["online", "offline"]
 
@@ -203,12 +203,9 @@ def _verified_claims(
         moment = now
     try:
         claims = verify_token(
-            request.token,
-            all_keys(session),
-            now=moment,
-            blocklist=blocklist_as_of(session, moment),
-            clock_skew=settings.clock_skew_seconds,
+            request.token, all_keys(session), now=moment, clock_skew=settings.clock_skew_seconds
         )
+        blocklist_for(session, claims, moment).check(claims)
     except TokenError as error:
         raise RedemptionError(error.code) from None
     if request.mode == "offline" and not claims.offline_allowed:

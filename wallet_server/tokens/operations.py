@@ -214,12 +214,15 @@ def blocklist_since(session: Session, cursor: int, limit: int = 1000) -> list[Bl
     )
 
 
-def blocklist_as_of(session: Session, moment: datetime) -> Blocklist:
-    """What was revoked by `moment`: an offline payment is judged by what the till could know."""
+def blocklist_for(session: Session, claims: PaymentClaims, moment: datetime) -> Blocklist:
+    """The entries revoking this token or its wallet by `moment` (an offline payment is judged
+    by what the till could know): two indexed look-ups, however long the blocklist grows."""
     blocklist = Blocklist()
     for token_id, wallet in session.execute(
         select(BlocklistEntry.token_id, BlocklistEntry.wallet).where(
-            BlocklistEntry.created_at <= moment
+            (BlocklistEntry.token_id == claims.token_id.hex())
+            | (BlocklistEntry.wallet == claims.wallet),
+            BlocklistEntry.created_at <= moment,
         )
     ):
         if token_id:
