@@ -94,10 +94,14 @@ def sqlite_database() -> Iterator[str]:
 
 
 @contextmanager
-def open_database(name: str, log: Log = log_to_stderr) -> Iterator[str]:
-    """Yield a SQLAlchemy URL for an empty database of kind `name`."""
+def open_database(name: str, log: Log = log_to_stderr, schema: str = SCHEMA) -> Iterator[str]:
+    """Yield a SQLAlchemy URL for an empty database of kind `name`.
+
+    `schema` names the PostgreSQL schema: each benchmark takes its own, so that two of them
+    run at the same time never drop each other's tables.
+    """
     if name == "postgresql":
-        with postgres_database(log) as url:
+        with postgres_database(log, schema) as url:
             yield url
     elif name == "sqlite":
         with sqlite_database() as url:

@@ -46,5 +46,15 @@ BENCHMARKS: dict[str, Benchmark] = {
             quick_size=5_000,
             runner="bench.allocation:run",
         ),
+        Benchmark(
+            name="redeem",
+            description="issue and redeem pay codes through gunicorn (2 workers) for N "
+            "seconds, against /healthz under the same load (targets: ratio ≥ 0.5, "
+            "p99 ≤ 50 ms)",
+            size_name="seconds",
+            full_size=20,
+            quick_size=5,
+            runner="bench.redeem:run",
+        ),
     )
 }

@@ -20,12 +20,13 @@ from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import (
     blocklist_since,
     current_signing_key,
-    issue_pay_code,
+    draft_pay_code,
     keyset_document,
     published_keyset,
+    reserve_pay_code,
     wallet_account,
 )
-from wallet_server.tokens.qr import qr_png, qr_svg
+from wallet_server.tokens.qr import qr_images
 
 tokens_blueprint = APIBlueprint("tokens", __name__)
 participant_auth = HTTPTokenAuth(
@@ -107,15 +108,17 @@ def new_token(options: dict[str, bool]) -> dict[str, object]:
     session = db_session()
     participant = cast(Participant, participant_auth.current_user)
     signer = current_signing_key(session, KeyStore(settings().key_dir))
-    issued = issue_pay_code(
+    draft = draft_pay_code(
         session, participant, signer=signer, settings=settings().tokens, offline=options["offline"]
     )
+    images = qr_images(draft.text)  # drawn before the hold's locks are taken
+    reserve_pay_code(session, participant, draft, settings=settings().tokens)
     g.no_store = True
     return {
-        "token": issued.text,
-        "cap_cents": issued.claims.cap_cents,
-        "expires_at": issued.claims.expires,
-        "offline": issued.claims.offline_allowed,
-        "qr_svg": qr_svg(issued.text),
-        "qr_png_base64": base64.b64encode(qr_png(issued.text)).decode(),
+        "token": draft.text,
+        "cap_cents": draft.claims.cap_cents,
+        "expires_at": draft.claims.expires,
+        "offline": draft.claims.offline_allowed,
+        "qr_svg": images.svg,
+        "qr_png_base64": base64.b64encode(images.png).decode(),
     }

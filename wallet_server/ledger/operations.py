@@ -298,18 +298,39 @@ def _validate(request: TransferRequest, now: datetime) -> LedgerError | None:
 
 
 def lock_accounts(session: Session, ids: Iterable[int]) -> dict[int, Account]:
-    """Lock accounts in id order for the rest of the transaction; return them, refreshed."""
+    """Lock accounts in id order for the rest of the transaction; return them, refreshed.
+
+    Accounts this transaction has already locked are not asked for again: their rows cannot
+    have changed under our lock, and one service often passes through several ledger calls.
+    """
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    rows = session.scalars(
-        select(Account)
-        .where(Account.id.in_(wanted))
-        .order_by(Account.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
-    return {account.id: account for account in rows}
+    held = _locked_in_this_transaction(session)
+    missing = [account_id for account_id in wanted if account_id not in held]
+    if missing:
+        rows = session.scalars(
+            select(Account)
+            .where(Account.id.in_(missing))
+            .order_by(Account.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+        held.update((account.id, account) for account in rows)
+    return {account_id: held[account_id] for account_id in wanted if account_id in held}
+
+
+_LOCKED_KEY = "ledger.locked_accounts"
+
+
+def _locked_in_this_transaction(session: Session) -> dict[int, Account]:
+    transaction = session.get_transaction()
+    remembered = session.info.get(_LOCKED_KEY)
+    if remembered is None or remembered[0] is not transaction:
+        remembered = (transaction, {})
+        session.info[_LOCKED_KEY] = remembered
+    locked: dict[int, Account] = remembered[1]
+    return locked
 
 
 def _existing_transfers(session: Session, ids: set[str]) -> dict[str, Transfer]:

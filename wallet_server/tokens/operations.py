@@ -112,9 +112,11 @@ def keyset_document(keyset: Keyset) -> dict[str, object]:
 class IssuedPayCode:
     text: str
     claims: PaymentClaims
+    #: hex kid of the key that signed it
+    kid: str
 
 
-def issue_pay_code(
+def draft_pay_code(
     session: Session,
     participant: Participant,
     *,
@@ -123,23 +125,16 @@ def issue_pay_code(
     offline: bool = False,
     now: datetime | None = None,
 ) -> IssuedPayCode:
-    """Sign a pay code for up to min(available, cap) and hold that much on the wallet."""
+    """Sign a pay code for min(available, cap), reading the balance without locking it.
+
+    Signing and drawing the QR take milliseconds of CPU: they happen here, before any lock,
+    so that `reserve_pay_code` holds the wallet's lock only for a few statements.
+    """
     now = now or utcnow()
     if participant.status != ParticipantStatus.ACTIVE.value:
         raise TokenIssueError("participant_not_active")
-    clearing = fund_account(session, FundAccount.CLEARING)
-    wallet = lock_accounts(session, [participant.account_id, clearing.id])[participant.account_id]
-    outstanding = (
-        session.scalar(
-            select(func.count())
-            .select_from(IssuedToken)
-            .join(OpenHold, OpenHold.transfer_id == IssuedToken.hold_id)
-            .where(IssuedToken.account_id == wallet.id)
-        )
-        or 0
-    )
-    if outstanding >= settings.max_outstanding:
-        raise TokenIssueError("too_many_tokens", outstanding=outstanding)
+    wallet = wallet_account(session, participant)
+    _refuse_too_many(session, wallet.id, settings)  # checked again under the lock
     cap = min(wallet.available, settings.cap_cents)
     if cap <= 0:
         raise LedgerError(
@@ -154,19 +149,36 @@ def issue_pay_code(
         expires_at=issued_at + lifetime,
         flags=FLAG_OFFLINE if offline else 0,
     )
+    return IssuedPayCode(issue_token(claims, signer), claims, signer.kid.hex())
+
+
+def reserve_pay_code(
+    session: Session,
+    participant: Participant,
+    draft: IssuedPayCode,
+    *,
+    settings: TokenSettings,
+    now: datetime | None = None,
+) -> IssuedPayCode:
+    """Hold the drafted pay code's cap on the wallet and record it; refused, with nothing
+    written, if the wallet has meanwhile too little or too many codes outstanding."""
+    now = now or utcnow()
+    clearing = fund_account(session, FundAccount.CLEARING)
+    wallet = lock_accounts(session, [participant.account_id, clearing.id])[participant.account_id]
+    _refuse_too_many(session, wallet.id, settings)
+    claims = draft.claims
     hold_id = f"token:{claims.token_id.hex()}"
-    hold_until = claims.expires + timedelta(seconds=settings.sync_grace_seconds)
     transfer(
         session,
         TransferRequest(
             id=hold_id,
             debit_account_id=wallet.id,
             credit_account_id=clearing.id,
-            amount=cap,
+            amount=claims.cap_cents,
             kind="payment",
             actor=f"participant:{participant.public_id}",
             phase=TransferPhase.PENDING,
-            expires_at=hold_until,
+            expires_at=claims.expires + timedelta(seconds=settings.sync_grace_seconds),
         ),
         now=now,
     )
@@ -175,16 +187,46 @@ def issue_pay_code(
             token_id=claims.token_id.hex(),
             participant_id=participant.id,
             account_id=wallet.id,
-            kid=signer.kid.hex(),
+            kid=draft.kid,
             hold_id=hold_id,
-            cap_cents=cap,
-            offline=offline,
+            cap_cents=claims.cap_cents,
+            offline=claims.offline_allowed,
             issued_at=now,
             expires_at=claims.expires,
         )
     )
     session.flush()
-    return IssuedPayCode(issue_token(claims, signer), claims)
+    return draft
+
+
+def _refuse_too_many(session: Session, account_id: int, settings: TokenSettings) -> None:
+    outstanding = (
+        session.scalar(
+            select(func.count())
+            .select_from(IssuedToken)
+            .join(OpenHold, OpenHold.transfer_id == IssuedToken.hold_id)
+            .where(IssuedToken.account_id == account_id)
+        )
+        or 0
+    )
+    if outstanding >= settings.max_outstanding:
+        raise TokenIssueError("too_many_tokens", outstanding=outstanding)
+
+
+def issue_pay_code(
+    session: Session,
+    participant: Participant,
+    *,
+    signer: SigningKey,
+    settings: TokenSettings,
+    offline: bool = False,
+    now: datetime | None = None,
+) -> IssuedPayCode:
+    """Sign a pay code for up to min(available, cap) and hold that much on the wallet."""
+    draft = draft_pay_code(
+        session, participant, signer=signer, settings=settings, offline=offline, now=now
+    )
+    return reserve_pay_code(session, participant, draft, settings=settings, now=now)
 
 
 def revoke(
