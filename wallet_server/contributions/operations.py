@@ -81,17 +81,14 @@ def record_payment(
     existing = session.scalar(
         select(ContributionPayment).where(ContributionPayment.transfer_id == transfer_id)
     )
-    transfer(
+    _into_reserve(
         session,
-        TransferRequest(
-            id=transfer_id,
-            debit_account_id=fund_account(session, FundAccount.CONTRIBUTIONS).id,
-            credit_account_id=fund_account(session, FundAccount.RESERVE).id,
-            amount=amount_cents,
-            kind="contribution",
-            actor=actor,
-            reference=participant.public_id,
-        ),
+        FundAccount.CONTRIBUTIONS,
+        transfer_id,
+        amount_cents,
+        actor=actor,
+        kind="contribution",
+        reference=participant.public_id,
     )
     if existing is not None:
         return existing
@@ -108,6 +105,31 @@ def record_payment(
     return payment
 
 
+def _into_reserve(
+    session: Session,
+    source: FundAccount,
+    transfer_id: str,
+    amount_cents: int,
+    *,
+    actor: str,
+    kind: str,
+    reference: str,
+) -> None:
+    """Euros from outside (households, funders) into the reserve; idempotent by id."""
+    transfer(
+        session,
+        TransferRequest(
+            id=transfer_id,
+            debit_account_id=fund_account(session, source).id,
+            credit_account_id=fund_account(session, FundAccount.RESERVE).id,
+            amount=amount_cents,
+            kind=kind,
+            actor=actor,
+            reference=reference,
+        ),
+    )
+
+
 def record_subsidy(
     session: Session,
     *,
@@ -121,17 +143,14 @@ def record_subsidy(
         raise ContributionError("invalid_funder")
     transfer_id = f"subsidy:{subsidy_id or uuid.uuid4().hex}"
     existing = session.scalar(select(Subsidy).where(Subsidy.transfer_id == transfer_id))
-    transfer(
+    _into_reserve(
         session,
-        TransferRequest(
-            id=transfer_id,
-            debit_account_id=fund_account(session, FundAccount.SUBSIDIES).id,
-            credit_account_id=fund_account(session, FundAccount.RESERVE).id,
-            amount=amount_cents,
-            kind="subsidy",
-            actor=actor,
-            reference=funder.strip()[:200],
-        ),
+        FundAccount.SUBSIDIES,
+        transfer_id,
+        amount_cents,
+        actor=actor,
+        kind="subsidy",
+        reference=funder.strip()[:200],
     )
     if existing is not None:
         return existing
