@@ -9,6 +9,8 @@ from wallet_server.api.schemas import (
     PairOut,
     PinPaymentIn,
     ReceiptOut,
+    RedemptionBatchIn,
+    RedemptionBatchOut,
     RedemptionIn,
     RefundIn,
     RefundOut,
@@ -18,6 +20,7 @@ from wallet_server.pos.pairing import PairingError, device_for_credential, pair_
 from wallet_server.pos.pin import pay_by_pin
 from wallet_server.pos.redemption import Receipt, RedemptionRequest, redeem
 from wallet_server.pos.refunds import RefundReceipt, refund
+from wallet_server.pos.sync import redeem_batch
 from wallet_server.shops.models import Shop
 
 pos_blueprint = APIBlueprint("pos", __name__)
@@ -81,6 +84,40 @@ def redemptions(body: dict[str, Any]) -> Receipt:
     from wallet_server.app import db_session, settings
 
     return redeem(db_session(), _device(), RedemptionRequest(**body), settings=settings().tokens)
+
+
+@pos_blueprint.post("/redemptions/batch")
+@pos_blueprint.auth_required(device_auth)
+@pos_blueprint.input(RedemptionBatchIn, arg_name="body")
+@pos_blueprint.output(RedemptionBatchOut)
+@pos_blueprint.doc(
+    summary="Sync journaled redemptions: each accepted, in conflict or rejected on its own",
+    responses=[403],
+)
+def redemption_batch(body: dict[str, Any]) -> dict[str, Any]:
+    from flask import g
+
+    from wallet_server.app import db_session, settings
+    from wallet_server.messages import message
+
+    outcomes = redeem_batch(
+        db_session(),
+        _device(),
+        [RedemptionRequest(**item) for item in body["redemptions"]],
+        settings=settings().tokens,
+    )
+    return {
+        "results": [
+            {
+                "redemption_id": o.redemption_id,
+                "status": o.status,
+                "receipt": o.receipt,
+                "code": o.refusal,
+                "message": message(o.refusal, g.lang) if o.refusal else None,
+            }
+            for o in outcomes
+        ]
+    }
 
 
 @pos_blueprint.post("/refunds")

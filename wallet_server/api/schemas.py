@@ -6,6 +6,8 @@ from apiflask import Schema
 from apiflask.fields import AwareDateTime, Boolean, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range, Regexp
 
+from wallet_server.pos.sync import MAX_BATCH
+
 
 class HealthOut(Schema):
     status = String(required=True)
@@ -161,3 +163,19 @@ class RevokeOut(Schema):
 
 class Empty(Schema):
     pass
+
+
+class RedemptionBatchIn(Schema):
+    redemptions = List(Nested(RedemptionIn), required=True, validate=Length(1, MAX_BATCH))
+
+
+class BatchItemOut(Schema):
+    redemption_id = String(required=True)
+    status = String(required=True, metadata={"description": "accepted, conflict or rejected"})
+    receipt = Nested(ReceiptOut, allow_none=True)
+    code = String(allow_none=True)
+    message = String(allow_none=True)
+
+
+class RedemptionBatchOut(Schema):
+    results = List(Nested(BatchItemOut), required=True)

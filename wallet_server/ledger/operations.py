@@ -324,7 +324,9 @@ _LOCKED_KEY = "ledger.locked_accounts"
 
 
 def _locked_in_this_transaction(session: Session) -> dict[int, Account]:
-    transaction = session.get_transaction()
+    # Keyed by the innermost transaction: rolling back a savepoint releases the row locks
+    # taken inside it, so what a savepoint locked is forgotten with it.
+    transaction = session.get_nested_transaction() or session.get_transaction()
     remembered = session.info.get(_LOCKED_KEY)
     if remembered is None or remembered[0] is not transaction:
         remembered = (transaction, {})
