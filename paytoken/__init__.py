@@ -9,7 +9,14 @@ from paytoken.claims import CURRENCY, FLAG_OFFLINE, PaymentClaims
 from paytoken.cose import sign1, verify1
 from paytoken.errors import TokenError
 from paytoken.keys import KeyEntry, Keyset, SigningKey, kid_for
-from paytoken.text import MAX_TEXT_LENGTH, PREFIX, issue_token, read_token, verify_token
+from paytoken.text import (
+    MAX_TEXT_LENGTH,
+    PREFIX,
+    issue_token,
+    read_token,
+    unverified_claims,
+    verify_token,
+)
 
 __all__ = [
     "CURRENCY",
@@ -26,6 +33,7 @@ __all__ = [
     "kid_for",
     "read_token",
     "sign1",
+    "unverified_claims",
     "verify1",
     "verify_token",
 ]

@@ -44,9 +44,11 @@ def accept_offline(
     policy: OfflinePolicy,
     last_sync: datetime,
     now: datetime,
+    attempt: str | None = None,
 ) -> PaymentClaims:
     """Return the pay code's claims if the till may take this payment offline, else raise
-    OfflineRefusal (the caller journals the payment before showing success)."""
+    OfflineRefusal (the caller journals the payment before showing success). `attempt` is
+    the redemption id of this very payment when an unanswered online try journaled it."""
     if now - last_sync > timedelta(hours=policy.max_hours_since_sync):
         raise OfflineRefusal("offline_too_long")
     try:
@@ -57,7 +59,7 @@ def accept_offline(
         raise OfflineRefusal(error.code) from None
     if not claims.offline_allowed:
         raise OfflineRefusal("token_online_only")
-    if journal.token_used(claims.token_id.hex()):
+    if journal.token_used(claims.token_id.hex(), excluding=attempt):
         raise OfflineRefusal("token_already_used")
     if amount_cents <= 0 or amount_cents > claims.cap_cents:
         raise OfflineRefusal("amount_exceeds_cap")

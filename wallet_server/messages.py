@@ -205,6 +205,12 @@ def message(code: str, lang: str = "fr") -> str:
     return entry.en if lang == "en" else entry.fr
 
 
+def messages_for(code: str) -> dict[str, str]:
+    """Both wordings, for a client that shows the one its user chose."""
+    entry = MESSAGES.get(code)
+    return {"fr": entry.fr, "en": entry.en} if entry else {"fr": code, "en": code}
+
+
 def bilingual(code: str) -> str:
     """Both languages on one line, for terminals whose reader we do not know."""
     entry = MESSAGES.get(code)

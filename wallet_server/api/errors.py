@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from paytoken import TokenError
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError, is_retryable
-from wallet_server.messages import MESSAGES, message
+from wallet_server.messages import message, messages_for
 
 _STATUS_BY_CODE = {
     "invalid_credentials": 401,
@@ -49,11 +49,10 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     lang = g.get("lang", "fr")
-    entry = MESSAGES.get(code)
     body: dict[str, Any] = {
         "code": code,
         "message": message(code, lang),
-        "messages": {"fr": entry.fr, "en": entry.en} if entry else {"fr": code, "en": code},
+        "messages": messages_for(code),
     }
     if details:
         body["details"] = details

@@ -3,8 +3,10 @@
 from typing import Any, cast
 
 from apiflask import APIBlueprint, HTTPTokenAuth
+from sqlalchemy import select
 
 from wallet_server.api.schemas import (
+    HeartbeatIn,
     PairIn,
     PairOut,
     PinPaymentIn,
@@ -14,11 +16,20 @@ from wallet_server.api.schemas import (
     RedemptionIn,
     RefundIn,
     RefundOut,
+    TillOut,
 )
-from wallet_server.pos.models import PosDevice
+from wallet_server.orm import utcnow
+from wallet_server.pos.limits import offline_limits, record_report
+from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.pairing import PairingError, device_for_credential, pair_device
 from wallet_server.pos.pin import pay_by_pin
-from wallet_server.pos.redemption import Receipt, RedemptionRequest, redeem
+from wallet_server.pos.redemption import (
+    Receipt,
+    RedemptionError,
+    RedemptionRequest,
+    receipt_of,
+    redeem,
+)
 from wallet_server.pos.refunds import RefundReceipt, refund
 from wallet_server.pos.sync import redeem_batch
 from wallet_server.shops.models import Shop
@@ -52,6 +63,22 @@ def _device() -> PosDevice:
     return cast(PosDevice, device_auth.current_user)
 
 
+def _till(device: PosDevice) -> dict[str, object]:
+    """What a till keeps about itself: refreshed at pairing and at every heartbeat."""
+    from wallet_server.app import db_session, settings
+
+    shop = db_session().get(Shop, device.shop_id)
+    assert shop is not None
+    return {
+        "device_id": device.id,
+        "device_name": device.name,
+        "shop_public_id": shop.public_id,
+        "shop_name": shop.name,
+        "server_time": utcnow(),
+        "offline_limits": offline_limits(device, settings().tokens),
+    }
+
+
 @pos_blueprint.post("/pair")
 @pos_blueprint.input(PairIn, arg_name="body")
 @pos_blueprint.output(PairOut, status_code=201)
@@ -61,16 +88,42 @@ def _device() -> PosDevice:
 def pair(body: dict[str, str]) -> dict[str, object]:
     from wallet_server.app import db_session
 
+    paired = pair_device(db_session(), body["code"], name=body["name"])
+    return {**_till(paired.device), "credential": paired.credential}
+
+
+@pos_blueprint.post("/heartbeat")
+@pos_blueprint.auth_required(device_auth)
+@pos_blueprint.input(HeartbeatIn, arg_name="body")
+@pos_blueprint.output(TillOut)
+@pos_blueprint.doc(
+    summary="Report what the till still has to sync; get its limits and the server's time"
+)
+def heartbeat(body: dict[str, Any]) -> dict[str, object]:
+    device = _device()
+    record_report(
+        device,
+        unsynced_count=body["unsynced_count"],
+        unsynced_cents=body["unsynced_cents"],
+        synced=body["synced"],
+    )
+    return _till(device)
+
+
+@pos_blueprint.get("/redemptions/<redemption_id>")
+@pos_blueprint.auth_required(device_auth)
+@pos_blueprint.output(ReceiptOut)
+@pos_blueprint.doc(summary="One of this shop's redemptions, by the till's id", responses=[404])
+def redemption(redemption_id: str) -> Receipt:
+    from wallet_server.app import db_session
+
     session = db_session()
-    paired = pair_device(session, body["code"], name=body["name"])
-    shop = session.get(Shop, paired.device.shop_id)
-    assert shop is not None
-    return {
-        "device_id": paired.device.id,
-        "credential": paired.credential,
-        "shop_public_id": shop.public_id,
-        "shop_name": shop.name,
-    }
+    device = _device()
+    found = session.scalar(select(Redemption).where(Redemption.redemption_id == redemption_id))
+    shop = session.get(Shop, device.shop_id)
+    if found is None or shop is None or found.shop_id != shop.id:
+        raise RedemptionError("redemption_not_found")
+    return receipt_of(found, shop)
 
 
 @pos_blueprint.post("/redemptions")
@@ -98,7 +151,7 @@ def redemption_batch(body: dict[str, Any]) -> dict[str, Any]:
     from flask import g
 
     from wallet_server.app import db_session, settings
-    from wallet_server.messages import message
+    from wallet_server.messages import message, messages_for
 
     outcomes = redeem_batch(
         db_session(),
@@ -114,6 +167,7 @@ def redemption_batch(body: dict[str, Any]) -> dict[str, Any]:
                 "receipt": o.receipt,
                 "code": o.refusal,
                 "message": message(o.refusal, g.lang) if o.refusal else None,
+                "messages": messages_for(o.refusal) if o.refusal else None,
             }
             for o in outcomes
         ]

@@ -3,7 +3,16 @@
 from datetime import UTC
 
 from apiflask import Schema
-from apiflask.fields import AwareDateTime, Boolean, DateTime, Integer, List, Nested, String
+from apiflask.fields import (
+    AwareDateTime,
+    Boolean,
+    DateTime,
+    Dict,
+    Integer,
+    List,
+    Nested,
+    String,
+)
 from apiflask.validators import Length, OneOf, Range, Regexp
 
 from wallet_server.pos.sync import MAX_BATCH
@@ -89,11 +98,33 @@ class PairIn(Schema):
     name = String(load_default="", validate=Length(0, 100))
 
 
-class PairOut(Schema):
+class OfflineLimitsOut(Schema):
+    max_amount_cents = Integer(required=True)
+    max_count = Integer(required=True)
+    max_total_cents = Integer(required=True)
+    max_hours_since_sync = Integer(required=True)
+    clock_skew_seconds = Integer(required=True)
+
+
+class TillOut(Schema):
     device_id = Integer(required=True)
-    credential = String(required=True)
+    device_name = String(required=True)
     shop_public_id = String(required=True)
     shop_name = String(required=True)
+    server_time = DateTime(required=True)
+    offline_limits = Nested(OfflineLimitsOut, required=True)
+
+
+class PairOut(TillOut):
+    credential = String(required=True)
+
+
+class HeartbeatIn(Schema):
+    unsynced_count = Integer(required=True, strict=True, validate=Range(min=0, max=10_000_000))
+    unsynced_cents = Integer(
+        required=True, strict=True, validate=Range(min=0, max=1_000_000_000_000)
+    )
+    synced = Boolean(load_default=False, metadata={"description": "the journal was uploaded"})
 
 
 class RedemptionIn(Schema):
@@ -175,6 +206,7 @@ class BatchItemOut(Schema):
     receipt = Nested(ReceiptOut, allow_none=True)
     code = String(allow_none=True)
     message = String(allow_none=True)
+    messages = Dict(keys=String(), values=String(), allow_none=True)
 
 
 class RedemptionBatchOut(Schema):

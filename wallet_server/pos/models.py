@@ -8,6 +8,14 @@ from wallet_server.orm import Base, utcnow
 
 class PosDevice(Base):
     __tablename__ = "pos_devices"
+    __table_args__ = (
+        CheckConstraint(
+            "offline_max_amount_cents >= 0 AND offline_max_count >= 0"
+            " AND offline_max_total_cents >= 0 AND offline_max_hours >= 0",
+            name="offline_limits_non_negative",
+        ),
+        CheckConstraint("unsynced_count >= 0 AND unsynced_cents >= 0", name="unsynced_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"), index=True)
@@ -17,6 +25,16 @@ class PosDevice(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
     last_seen_at: Mapped[datetime | None] = mapped_column()
+    #: offline limits this till receives at pairing and at each sync (DESIGN §5): they bound
+    #: what a double spend across offline tills can cost the fund
+    offline_max_amount_cents: Mapped[int] = mapped_column(BigInteger, default=5_000)
+    offline_max_count: Mapped[int] = mapped_column(default=20)
+    offline_max_total_cents: Mapped[int] = mapped_column(BigInteger, default=50_000)
+    offline_max_hours: Mapped[int] = mapped_column(default=48)
+    #: when the till last synced its journal, and what it reported still to send then
+    last_sync_at: Mapped[datetime | None] = mapped_column()
+    unsynced_count: Mapped[int] = mapped_column(default=0)
+    unsynced_cents: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class PairingCode(Base):

@@ -1,0 +1,140 @@
+"""The till's data folder: its credential, the cached keyset, blocklist and offline limits.
+
+Everything a till needs to accept a payment offline lives here. Files are written whole
+(temporary file, fsync, rename) so a crash leaves the old or the new version, never half;
+the folder is 0700 and every file 0600, since the credential lets anyone act as this till.
+"""
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from paytoken import Blocklist, Keyset
+from pos_client.journal import Journal
+from pos_client.offline import OfflinePolicy
+
+DEFAULT_DIR = Path(os.environ.get("CAISSE_POS_DIR", Path.home() / ".local/share/caisse-pos"))
+
+
+class NotPaired(Exception):
+    """The data folder holds no credential yet: run `caisse-pos pair`."""
+
+
+@dataclass(frozen=True)
+class Pairing:
+    server_url: str
+    credential: str
+    device_id: int
+    device_name: str
+    shop_public_id: str
+    shop_name: str
+
+
+class TillFiles:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def create(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.chmod(0o700)
+
+    @property
+    def journal_path(self) -> Path:
+        return self.folder / "journal.sqlite3"
+
+    def open_journal(self) -> Journal:
+        return Journal(self.journal_path)
+
+    def is_paired(self) -> bool:
+        return (self.folder / "till.json").exists()
+
+    # --- pairing ---------------------------------------------------------------------------
+    def pairing(self) -> Pairing:
+        document = self._read("till.json")
+        if document is None:
+            raise NotPaired(str(self.folder))
+        return Pairing(**document)
+
+    def save_pairing(self, pairing: Pairing) -> None:
+        self._write("till.json", pairing.__dict__)
+
+    # --- what the server sends, cached -----------------------------------------------------
+    def keyset(self) -> Keyset:
+        document = self._read("keyset.json") or {"keys": []}
+        return Keyset.from_json(document["keys"])
+
+    def keyset_digest(self) -> str | None:
+        document = self._read("keyset.json")
+        return document.get("digest") if document else None
+
+    def save_keyset(self, document: dict[str, Any]) -> None:
+        Keyset.from_json(document["keys"])  # refuse to cache what we could not use
+        self._write("keyset.json", {"keys": document["keys"], "digest": document["digest"]})
+
+    def blocklist(self) -> tuple[Blocklist, int]:
+        """The cached blocklist and the cursor to ask the server from."""
+        document = self._read("blocklist.json") or {"token_ids": [], "wallets": [], "cursor": 0}
+        blocklist = Blocklist(
+            token_ids={bytes.fromhex(t) for t in document["token_ids"]},
+            wallets=set(document["wallets"]),
+        )
+        return blocklist, int(document["cursor"])
+
+    def extend_blocklist(self, entries: list[dict[str, Any]], cursor: int) -> None:
+        blocklist, _ = self.blocklist()
+        blocklist.add(
+            token_ids=[bytes.fromhex(e["token_id"]) for e in entries if e.get("token_id")],
+            wallets=[e["wallet"] for e in entries if e.get("wallet")],
+        )
+        self._write(
+            "blocklist.json",
+            {
+                "token_ids": sorted(t.hex() for t in blocklist.token_ids),
+                "wallets": sorted(blocklist.wallets),
+                "cursor": cursor,
+            },
+        )
+
+    def policy(self) -> OfflinePolicy:
+        document = self._read("limits.json")
+        return OfflinePolicy(**document) if document else OfflinePolicy()
+
+    def save_policy(self, limits: dict[str, int]) -> None:
+        self._write("limits.json", dict(OfflinePolicy(**limits).__dict__))
+
+    # --- sync state ------------------------------------------------------------------------
+    def last_sync(self) -> datetime | None:
+        """When the journal was last uploaded in full (the offline limits count from it)."""
+        document = self._read("sync.json")
+        return datetime.fromisoformat(document["last_sync_at"]) if document else None
+
+    def save_last_sync(self, moment: datetime) -> None:
+        self._write("sync.json", {"last_sync_at": moment.astimezone(UTC).isoformat()})
+
+    # --- files -----------------------------------------------------------------------------
+    def _read(self, name: str) -> dict[str, Any] | None:
+        try:
+            with open(self.folder / name, encoding="utf-8") as file:
+                document: dict[str, Any] = json.load(file)
+                return document
+        except FileNotFoundError:
+            return None
+
+    def _write(self, name: str, document: dict[str, Any]) -> None:
+        self.create()
+        target = self.folder / name
+        temporary = target.with_suffix(".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(document, file, indent=1, sort_keys=True)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+        directory = os.open(self.folder, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)

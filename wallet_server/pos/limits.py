@@ -1,0 +1,55 @@
+"""Each till's offline limits and what it last reported (DESIGN §5).
+
+The limits travel to the till at pairing and at every sync; a till that cannot reach the
+server keeps the last ones it received. Together they bound the fund's worst-case loss to
+offline double spends, which the console shows.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wallet_server.config import TokenSettings
+from wallet_server.orm import utcnow
+from wallet_server.pos.models import PosDevice
+
+
+@dataclass(frozen=True)
+class OfflineLimits:
+    max_amount_cents: int
+    max_count: int
+    max_total_cents: int
+    max_hours_since_sync: int
+    clock_skew_seconds: int
+
+    def worst_case_cents(self) -> int:
+        """The most one till can accept offline between two syncs."""
+        return min(self.max_total_cents, self.max_count * self.max_amount_cents)
+
+
+def offline_limits(device: PosDevice, settings: TokenSettings) -> OfflineLimits:
+    return OfflineLimits(
+        max_amount_cents=device.offline_max_amount_cents,
+        max_count=device.offline_max_count,
+        max_total_cents=device.offline_max_total_cents,
+        max_hours_since_sync=device.offline_max_hours,
+        clock_skew_seconds=settings.clock_skew_seconds,
+    )
+
+
+def record_report(
+    device: PosDevice, *, unsynced_count: int, unsynced_cents: int, synced: bool
+) -> None:
+    """What the till said it still holds; `synced` when it has just uploaded its journal."""
+    device.unsynced_count = unsynced_count
+    device.unsynced_cents = unsynced_cents
+    if synced:
+        device.last_sync_at = utcnow()
+
+
+def worst_case_exposure_cents(session: Session, settings: TokenSettings) -> int:
+    """The most all active tills together could accept offline before their next sync: a
+    double spend cannot cost the fund more than this."""
+    devices = session.scalars(select(PosDevice).where(PosDevice.revoked_at.is_(None)))
+    return sum(offline_limits(device, settings).worst_case_cents() for device in devices)
