@@ -5,6 +5,7 @@ answer: connection refused, timeout, a proxy's 5xx) sends it to its offline rule
 `ServerRefused` is the server's considered answer, worded in French and English.
 """
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -95,7 +96,7 @@ class ServerClient:
             if error.code >= 500 or error.code in (408, 429):
                 raise ServerUnreachable(f"HTTP {error.code}") from None
             raise _refusal(error) from None
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
             raise ServerUnreachable(str(error)) from None
         except json.JSONDecodeError:
             raise ServerUnreachable("the answer is not JSON") from None

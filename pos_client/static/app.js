@@ -726,6 +726,7 @@ async function openCamera() {
   closePin({ focus: false });
   const session = ++cameraSession;
   el.cameraPanel.hidden = false;
+  el.cameraPanel.parentElement.classList.add("camera-on");
   el.cameraOpen.setAttribute("aria-expanded", "true");
   el.cameraSwitch.hidden = true;
   el.cameraClose.focus({ preventScroll: true });
@@ -807,6 +808,7 @@ function closeCamera({ focus = false } = {}) {
   cameraSession += 1;
   stopScanner();
   el.cameraPanel.hidden = true;
+  el.cameraPanel.parentElement.classList.remove("camera-on");
   el.cameraOpen.setAttribute("aria-expanded", "false");
   setCameraMessage("");
   if (focus) focusScan();

@@ -1,0 +1,82 @@
+"""A paired till against a live server: online first, refusals in words, refunds, PIN."""
+
+import stat
+
+from sqlalchemy import func, select
+
+from pos_client.journal import JournalState
+from tests.payments import account
+from tests.pos_client.conftest import pay_code
+from wallet_server.participants.models import Participant
+from wallet_server.pos.models import Redemption
+from wallet_server.pos.pin import set_pin
+
+
+def test_pairing_keeps_credential_and_caches_in_a_private_folder(open_till):
+    till, _, _ = open_till()
+    folder = till.files.folder
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for name in ("till.json", "keyset.json", "blocklist.json", "limits.json", "sync.json"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+    assert len(till.files.keyset()) == 1
+    assert till.files.policy().max_amount_cents == 5_000
+
+
+def test_an_online_payment_is_paid_to_the_shop_and_journaled_as_synced(
+    open_till, client, wallet, sessions
+):
+    till, _, shop_account = open_till()
+    outcome = till.pay(pay_code(client, wallet), 1_240)
+    assert outcome.accepted and outcome.mode == "online" and outcome.receipt_number
+    assert account(sessions, shop_account).credits_posted == 1_240
+    assert till.journal.get(outcome.redemption_id).state == JournalState.SYNCED
+    assert till.journal.pending_totals() == (0, 0)
+
+
+def test_a_refused_amount_can_be_corrected_and_the_same_code_scanned_again(
+    open_till, client, wallet
+):
+    till, _, _ = open_till()
+    token = pay_code(client, wallet)
+    refused = till.pay(token, 5_001)  # above the code's cap
+    assert not refused.accepted and refused.code == "amount_exceeds_cap"
+    assert "dépasse" in refused.messages["fr"] and refused.messages["en"]
+    assert till.pay(token, 2_000).accepted
+    second = till.pay(token, 100)
+    assert not second.accepted and second.code == "token_already_used"
+
+
+def test_not_a_pay_code_is_refused_without_asking_the_server(open_till, network):
+    till, _, _ = open_till()
+    with network.state_for(network.DOWN):
+        outcome = till.pay("hello", 100)
+    assert outcome.code == "bad_prefix" and till.online is None
+
+
+def test_refund_online_gives_the_money_back(open_till, client, wallet, sessions):
+    till, _, shop_account = open_till()
+    paid = till.pay(pay_code(client, wallet), 3_000)
+    assert till.refund(paid.redemption_id, 1_000).code == "refund_accepted"
+    assert till.refund(paid.redemption_id, 2_001).code == "refund_too_large"
+    assert till.refund(paid.redemption_id, 2_000).code == "refund_accepted"
+    assert account(sessions, shop_account).balance == 0
+    assert account(sessions, wallet.account_id).balance == 10_000
+
+
+def test_pin_payment_online_and_refused_without_connection(open_till, network, wallet, sessions):
+    with sessions() as session:
+        person = session.scalar(
+            select(Participant).where(Participant.public_id == wallet.public_id)
+        )
+        set_pin(person, "4821")
+        session.commit()
+    till, _, shop_account = open_till()
+    assert till.pay_by_pin(wallet.public_id, "4821", 700).accepted
+    wrong = till.pay_by_pin(wallet.public_id, "0000", 700)
+    assert not wrong.accepted and wrong.code == "wrong_pin"
+    with network.state_for(network.DOWN):
+        offline = till.pay_by_pin(wallet.public_id, "4821", 700)
+    assert offline.code == "pin_needs_connection"
+    assert account(sessions, shop_account).credits_posted == 700
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Redemption)) == 1
