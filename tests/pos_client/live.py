@@ -10,7 +10,7 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from werkzeug.serving import make_server
 
@@ -101,7 +101,5 @@ def _pipe(source: socket.socket, target: socket.socket) -> None:
             target.sendall(data)
         except OSError:
             return
-    try:
+    with suppress(OSError):
         target.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
