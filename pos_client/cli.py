@@ -5,7 +5,7 @@ import json
 import signal
 import sys
 import threading
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import click
 from pos_client.pairing import AlreadyPaired, pair
 from pos_client.report import day_report
 from pos_client.server import ServerClient, ServerRefused, ServerUnreachable
-from pos_client.sync import Sync, SyncWorker
+from pos_client.sync import ATTEMPT_SETTLED, Sync, SyncWorker
 from pos_client.till import Till
 from pos_client.tillfiles import DEFAULT_DIR, NotPaired, TillFiles
 
@@ -120,11 +120,18 @@ def run_command(
 
 @main.command("sync")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option(
+    "--settle-after",
+    default=int(ATTEMPT_SETTLED.total_seconds()),
+    show_default=True,
+    help="Age in seconds after which an unanswered attempt is settled with the server;"
+    " lower it only when no cashier screen is running.",
+)
 @click.pass_obj
-def sync_command(folder: Path, as_json: bool) -> None:
+def sync_command(folder: Path, as_json: bool, settle_after: int) -> None:
     """Send the journal to the server now and refresh keys, blocklist and limits."""
     till = _open_till(folder, timeout=10)
-    report = Sync(till).once()
+    report = Sync(till, attempt_settled=timedelta(seconds=settle_after)).once()
     till.close()
     if as_json:
         click.echo(json.dumps(report.as_json()))

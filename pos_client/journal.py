@@ -259,6 +259,9 @@ class Journal:
         ).fetchall()
         return [_entry(row) for row in rows]
 
+    def all_entries(self) -> list[JournalEntry]:
+        return [_entry(row) for row in self._connection.execute(_SELECT + " ORDER BY seq")]
+
     def between(self, start: datetime, end: datetime) -> list[JournalEntry]:
         rows = self._connection.execute(
             _SELECT + " WHERE captured_at >= ? AND captured_at < ? ORDER BY seq",

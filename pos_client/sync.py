@@ -50,9 +50,16 @@ class SyncReport:
 
 
 class Sync:
-    def __init__(self, till: Till, *, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self,
+        till: Till,
+        *,
+        batch_size: int = BATCH_SIZE,
+        attempt_settled: timedelta = ATTEMPT_SETTLED,
+    ) -> None:
         self.till = till
         self.batch_size = batch_size
+        self.attempt_settled = attempt_settled
         self._lock = threading.Lock()  # one pass at a time
 
     def once(self) -> SyncReport:
@@ -79,7 +86,7 @@ class Sync:
         """Send everything pending; True when nothing pending was left behind."""
         journal = self.till.journal
         while True:
-            cutoff = self.till.clock() - ATTEMPT_SETTLED
+            cutoff = self.till.clock() - self.attempt_settled
             entries = journal.unsynced(self.batch_size, attempts_before=cutoff)
             if not entries:
                 count, _ = journal.pending_totals()
@@ -151,7 +158,7 @@ class Sync:
         """The cashier was told "not paid" after an unanswered request: if the server did
         receive it, give the money back to the wallet."""
         journal = self.till.journal
-        for entry in journal.abandoned(self.till.clock() - ATTEMPT_SETTLED):
+        for entry in journal.abandoned(self.till.clock() - self.attempt_settled):
             receipt = self._lookup(entry.redemption_id)
             if receipt is None:
                 journal.mark(

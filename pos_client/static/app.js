@@ -702,6 +702,7 @@ let scanner = null;
 let cameraSession = 0;
 let facingMode = "environment";
 let notPayCodeShownAt = 0;
+let cameraBlockedByPolicy = false;
 
 function setCameraMessage(key) {
   el.cameraMessage.textContent = key ? t(key) : "";
@@ -767,7 +768,7 @@ async function openCamera() {
     return;
   }
   if (session !== cameraSession) return;
-  setCameraMessage("camera_help");
+  if (!cameraBlockedByPolicy) setCameraMessage("camera_help");
   try {
     const cameras = await QrScanner.listCameras(false);
     if (session === cameraSession) el.cameraSwitch.hidden = cameras.length < 2;
@@ -828,6 +829,16 @@ el.cameraSwitch.addEventListener("click", async () => {
     setCameraMessage(cameraErrorKey(error));
   }
 });
+// qr-scanner decodes in a Web Worker started from a blob: URL (where the browser has no native
+// BarcodeDetector); a Content-Security-Policy without `worker-src blob:` blocks it silently
+document.addEventListener("securitypolicyviolation", (event) => {
+  if (el.cameraPanel.hidden) return;
+  if (String(event.blockedURI).startsWith("blob") || /^(worker|child|script)-src/.test(event.effectiveDirective || "")) {
+    cameraBlockedByPolicy = true;
+    setCameraMessage("camera_policy");
+  }
+});
+
 el.cameraPanel.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
     event.preventDefault();

@@ -1,0 +1,3 @@
+from pos_client.cli import main
+
+main()
