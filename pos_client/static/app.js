@@ -37,6 +37,7 @@ const el = {
   announcer: $("#announcer"),
   problems: $("#problems"),
   problemsList: $("#problems-list"),
+  problemsTitle: $("#problems-title"),
   views: { pay: $("#view-pay"), recent: $("#view-recent"), report: $("#view-report") },
   navs: { pay: $("#nav-pay"), recent: $("#nav-recent"), report: $("#nav-report") },
   payGrid: $("#pay-grid"),
@@ -285,7 +286,7 @@ function renderProblems(force = false) {
       when.textContent = ` · ${formatWhen(problem.captured_at)} · `;
       const word = document.createElement("span");
       word.className = "state-word";
-      word.textContent = t(STATE_KEYS[problem.state] || "state_conflict");
+      word.textContent = STATE_KEYS[problem.state] ? t(STATE_KEYS[problem.state]) : String(problem.state ?? "");
       head.append(amount, when, word);
       const message = document.createElement("p");
       message.className = "problem-message";
@@ -293,7 +294,13 @@ function renderProblems(force = false) {
       const ref = document.createElement("p");
       ref.className = "problem-ref";
       ref.textContent = t("problem_ref", { id: String(problem.redemption_id ?? "") });
-      item.append(head, message, ref);
+      const seen = document.createElement("button");
+      seen.type = "button";
+      seen.className = "secondary problem-seen";
+      seen.textContent = t("problem_seen");
+      seen.setAttribute("aria-label", t("problem_seen_label", { amount: amount.textContent, time: formatWhen(problem.captured_at) }));
+      seen.addEventListener("click", () => acknowledgeProblem(problem.redemption_id, seen));
+      item.append(head, message, ref, seen);
       return item;
     }),
   );
@@ -301,10 +308,32 @@ function renderProblems(force = false) {
   if (!force && list.length > before) announce(t("problems_announce", { n: list.length }));
 }
 
-let statusTimer = null;
+/** The cashier has seen a problem (and will tell the coordinator): it leaves the banner. */
+async function acknowledgeProblem(redemptionId, button) {
+  button.disabled = true;
+  try {
+    await api(`/api/problems/${encodeURIComponent(String(redemptionId))}/seen`, { method: "POST", body: {} });
+  } catch {
+    button.disabled = false;
+    announce(t("problem_seen_error"));
+    return;
+  }
+  el.problemsTitle.focus();
+  pollStatus();
+}
 
+let statusTimer = null;
+let statusInFlight = false;
+let statusAgain = false;
+
+/** One poll at a time: a call while one is running asks for another right after it. */
 async function pollStatus() {
   window.clearTimeout(statusTimer);
+  if (statusInFlight) {
+    statusAgain = true;
+    return;
+  }
+  statusInFlight = true;
   const wasOnline = state.status ? state.status.online === true : null;
   const wasReachable = state.statusReachable;
   const previousUnsynced = state.status ? state.status.unsynced_count : null;
@@ -332,7 +361,14 @@ async function pollStatus() {
   ) {
     loadRecent(); // a payment changed state (sent, rejected): show it
   }
-  statusTimer = window.setTimeout(pollStatus, STATUS_EVERY_MS);
+  statusInFlight = false;
+  window.clearTimeout(statusTimer);
+  if (statusAgain) {
+    statusAgain = false;
+    pollStatus();
+  } else {
+    statusTimer = window.setTimeout(pollStatus, STATUS_EVERY_MS);
+  }
 }
 
 document.addEventListener("visibilitychange", () => {
@@ -418,8 +454,9 @@ el.scanForm.addEventListener("submit", (event) => {
     showLocalRefusal("amount_zero", "amount_zero");
     return;
   }
-  // a reader set for a US keyboard on a French one types "CC&" for "CC1:"
-  if (/^cc&/i.test(token)) {
+  // a reader set for a US keyboard on a French (AZERTY) one types "CC&" for "CC1:", and the
+  // other way round "CC!": no pay code can start so
+  if (/^cc[&!]/i.test(token)) {
     showLocalRefusal("scanner_layout", "scanner_layout");
     return;
   }
@@ -568,7 +605,8 @@ function showResult(outcome) {
   }
   renderResult();
   renderBusy();
-  if (state.view === "pay") el.newPayment.focus({ preventScroll: true });
+  if (state.view !== "pay") showView("pay"); // a payment's answer is never left unseen
+  el.newPayment.focus({ preventScroll: true });
 }
 
 function renderResult() {
@@ -638,6 +676,7 @@ function openPin() {
   if (state.busy || state.result) return;
   closeCamera();
   el.pinForm.hidden = false;
+  el.pinForm.parentElement.classList.add("pin-on");
   el.pinOpen.setAttribute("aria-expanded", "true");
   el.pinError.textContent = "";
   el.pinParticipant.focus();
@@ -646,6 +685,7 @@ function openPin() {
 function closePin({ focus = true } = {}) {
   const wasOpen = !el.pinForm.hidden;
   el.pinForm.hidden = true;
+  el.pinForm.parentElement.classList.remove("pin-on");
   el.pinOpen.setAttribute("aria-expanded", "false");
   el.pinCode.value = ""; // a PIN never stays on screen
   el.pinError.textContent = "";
@@ -713,9 +753,22 @@ function cameraErrorKey(error) {
   const name = error && typeof error === "object" ? error.name : "";
   const text = String((error && error.message) || error || "");
   if (name === "NotAllowedError" || name === "SecurityError" || /permission|denied/i.test(text)) return "camera_denied";
-  if (name === "NotFoundError" || name === "OverconstrainedError" || /not found/i.test(text)) return "camera_none";
+  if (name === "NotFoundError" || name === "OverconstrainedError") return "camera_none";
   if (name === "NotReadableError" || name === "AbortError") return "camera_busy";
   return "camera_error";
+}
+
+/** Why the camera did not start. qr-scanner 1.4 turns every getUserMedia failure into the one
+ *  string "Camera not found.", so ask the Permissions API whether the camera was refused. */
+async function cameraFailureKey(error) {
+  if (typeof error !== "string") return cameraErrorKey(error);
+  try {
+    const permission = await navigator.permissions.query({ name: "camera" });
+    if (permission.state === "denied") return "camera_denied";
+  } catch {
+    // no Permissions API for the camera here
+  }
+  return "camera_cannot_open";
 }
 
 async function openCamera() {
@@ -761,10 +814,9 @@ async function openCamera() {
   try {
     await instance.start();
   } catch (error) {
-    if (session === cameraSession) {
-      setCameraMessage(cameraErrorKey(error));
-      stopScanner();
-    }
+    if (session === cameraSession) stopScanner();
+    const key = await cameraFailureKey(error);
+    if (session === cameraSession) setCameraMessage(key);
     return;
   }
   if (session !== cameraSession) return;
@@ -826,7 +878,7 @@ el.cameraSwitch.addEventListener("click", async () => {
   try {
     await scanner.setCamera(facingMode);
   } catch (error) {
-    setCameraMessage(cameraErrorKey(error));
+    setCameraMessage(await cameraFailureKey(error));
   }
 });
 // qr-scanner decodes in a Web Worker started from a blob: URL (where the browser has no native
@@ -899,14 +951,14 @@ function renderRecent() {
       details.className = "recent-details";
       const mode = document.createElement("span");
       mode.className = "recent-mode";
-      mode.textContent = t(MODE_KEYS[payment.mode] || "mode_online");
+      mode.textContent = MODE_KEYS[payment.mode] ? t(MODE_KEYS[payment.mode]) : String(payment.mode ?? "");
       const sep = document.createElement("span");
       sep.setAttribute("aria-hidden", "true");
       sep.textContent = " · ";
       const stateWord = document.createElement("span");
       stateWord.className = "state-word";
       stateWord.dataset.state = payment.state;
-      stateWord.textContent = t(STATE_KEYS[payment.state] || "state_pending_sync");
+      stateWord.textContent = STATE_KEYS[payment.state] ? t(STATE_KEYS[payment.state]) : String(payment.state ?? "");
       details.append(mode, sep, stateWord);
 
       item.append(main, details);
