@@ -56,5 +56,14 @@ BENCHMARKS: dict[str, Benchmark] = {
             quick_size=5,
             runner="bench.redeem:run",
         ),
+        Benchmark(
+            name="pos",
+            description="till: offline acceptance p50/p99 over 2,000 scans (target p99 ≤ 10 ms) "
+            "and sync of N queued redemptions (target ≥ 500/s on PostgreSQL)",
+            size_name="redemptions",
+            full_size=10_000,
+            quick_size=1_000,
+            runner="bench.pos:run",
+        ),
     )
 }

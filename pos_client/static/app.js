@@ -272,6 +272,7 @@ function renderProblems(force = false) {
   if (!force && key === state.problemsKey) return; // unchanged: no flicker, nothing re-read
   const before = state.problemsKey ? JSON.parse(state.problemsKey).length : 0;
   state.problemsKey = key;
+  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.problemId : null;
   el.problemsList.replaceChildren(
     ...list.map((problem) => {
       const item = document.createElement("li");
@@ -297,6 +298,7 @@ function renderProblems(force = false) {
       const seen = document.createElement("button");
       seen.type = "button";
       seen.className = "secondary problem-seen";
+      seen.dataset.problemId = String(problem.redemption_id ?? "");
       seen.textContent = t("problem_seen");
       seen.setAttribute("aria-label", t("problem_seen_label", { amount: amount.textContent, time: formatWhen(problem.captured_at) }));
       seen.addEventListener("click", () => acknowledgeProblem(problem.redemption_id, seen));
@@ -305,6 +307,11 @@ function renderProblems(force = false) {
     }),
   );
   el.problems.hidden = list.length === 0;
+  if (focused) {
+    const again = el.problemsList.querySelector(`[data-problem-id="${CSS.escape(focused)}"]`);
+    if (again) again.focus();
+    else if (state.view === "pay") focusScan();
+  }
   if (!force && list.length > before) announce(t("problems_announce", { n: list.length }));
 }
 
@@ -318,7 +325,15 @@ async function acknowledgeProblem(redemptionId, button) {
     announce(t("problem_seen_error"));
     return;
   }
-  el.problemsTitle.focus();
+  const item = button.closest("li");
+  const next = item && (item.nextElementSibling || item.previousElementSibling);
+  if (item) item.remove();
+  if (next) next.querySelector("button").focus();
+  else {
+    el.problems.hidden = true;
+    if (state.view === "pay") focusScan();
+    else document.querySelector(`#${state.view}-title`).focus();
+  }
   pollStatus();
 }
 

@@ -29,7 +29,7 @@ const STRINGS = {
     last_sync_never: "Dernier envoi : jamais",
 
     problems_title: "⚠ À vérifier",
-    problems_intro: "Le serveur n'a pas validé ces paiements. Gardez cette liste et parlez-en au responsable de la caisse commune.",
+    problems_intro: "Le serveur n'a pas validé ces paiements. Parlez-en au responsable de la caisse commune, puis appuyez sur « C'est noté ».",
     problems_announce: "À vérifier : {n} paiement(s).",
     problem_ref: "Réf. {id}",
     problem_seen: "C'est noté",
@@ -162,7 +162,7 @@ const STRINGS = {
     last_sync_never: "Last sent: never",
 
     problems_title: "⚠ To check",
-    problems_intro: "The server did not confirm these payments. Keep this list and tell the food fund's coordinator.",
+    problems_intro: "The server did not confirm these payments. Tell the food fund's coordinator, then press “Noted”.",
     problems_announce: "To check: {n} payment(s).",
     problem_ref: "Ref. {id}",
     problem_seen: "Noted",

@@ -5,6 +5,7 @@ account carries the four TigerBeetle counters, changed in the same database tran
 transfer row that explains them.
 """
 
+from wallet_server.ledger.batch_posts import HoldPost, post_holds
 from wallet_server.ledger.errors import LedgerError
 from wallet_server.ledger.model import Account, OpenHold, Transfer, TransferPhase
 from wallet_server.ledger.money import format_cents, parse_cents
@@ -27,6 +28,7 @@ from wallet_server.ledger.verify import VerifyReport, verify
 
 __all__ = [
     "Account",
+    "HoldPost",
     "LedgerError",
     "OpenHold",
     "Transfer",
@@ -44,6 +46,7 @@ __all__ = [
     "lock_accounts",
     "parse_cents",
     "post_hold",
+    "post_holds",
     "run_in_transaction",
     "sweep_expired_holds",
     "transfer",

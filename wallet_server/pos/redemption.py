@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from paytoken import PaymentClaims, TokenError, verify_token
+from paytoken import Keyset, PaymentClaims, TokenError, verify_token
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
@@ -134,7 +134,7 @@ def redeem(
     reference = f"{request.redemption_id}"
     hold_open = session.get(OpenHold, issued.hold_id) is not None
     conflict_reason: str | None = None
-    if hold_open and now < _hold_expiry(issued, settings):
+    if hold_open and now < hold_expiry(issued, settings):
         post_hold(
             session,
             issued.hold_id,
@@ -196,17 +196,34 @@ def redeem(
 def _verified_claims(
     session: Session, request: RedemptionRequest, settings: TokenSettings, now: datetime
 ) -> PaymentClaims:
-    if request.mode == "offline":
-        if request.captured_at > now + timedelta(seconds=settings.clock_skew_seconds):
-            raise RedemptionError("captured_in_future")
-        moment = request.captured_at  # judged as the till judged it, when it accepted
-    else:
-        moment = now
+    claims = verified_claims(request, all_keys(session), settings, now)
+    try:
+        blocklist_for(session, claims, judged_at(request, now)).check(claims)
+    except TokenError as error:
+        raise RedemptionError(error.code) from None
+    return claims
+
+
+def judged_at(request: RedemptionRequest, now: datetime) -> datetime:
+    """An offline payment is judged as the till judged it, when it accepted it."""
+    return request.captured_at if request.mode == "offline" else now
+
+
+def verified_claims(
+    request: RedemptionRequest, keyset: Keyset, settings: TokenSettings, now: datetime
+) -> PaymentClaims:
+    """The token's own checks (signature, key, time window, offline use), blocklist aside."""
+    if request.mode == "offline" and request.captured_at > now + timedelta(
+        seconds=settings.clock_skew_seconds
+    ):
+        raise RedemptionError("captured_in_future")
     try:
         claims = verify_token(
-            request.token, all_keys(session), now=moment, clock_skew=settings.clock_skew_seconds
+            request.token,
+            keyset,
+            now=judged_at(request, now),
+            clock_skew=settings.clock_skew_seconds,
         )
-        blocklist_for(session, claims, moment).check(claims)
     except TokenError as error:
         raise RedemptionError(error.code) from None
     if request.mode == "offline" and not claims.offline_allowed:
@@ -214,7 +231,7 @@ def _verified_claims(
     return claims
 
 
-def _hold_expiry(issued: IssuedToken, settings: TokenSettings) -> datetime:
+def hold_expiry(issued: IssuedToken, settings: TokenSettings) -> datetime:
     return issued.expires_at + timedelta(seconds=settings.sync_grace_seconds)
 
 

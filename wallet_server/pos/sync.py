@@ -1,7 +1,8 @@
 """A till's store-and-forward sync: many journaled redemptions in one request.
 
-Each redemption runs in its own savepoint, so a refused one is rolled back alone and the
-others stand; the till marks each entry with its own outcome. Retrying a batch is safe:
+The plain redemptions are settled together (pos.bulk); each of the others runs in its own
+savepoint, so a refused one is rolled back alone and the others stand; the till marks each
+entry with its own outcome. Retrying a batch is safe:
 every redemption is idempotent by its `redemption_id`.
 """
 
@@ -14,6 +15,8 @@ from paytoken import TokenError
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError
+from wallet_server.orm import utcnow
+from wallet_server.pos.bulk import redeem_plain
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.redemption import Receipt, RedemptionRequest, approved_shop, redeem
 
@@ -40,9 +43,16 @@ def redeem_batch(
     settings: TokenSettings,
     now: datetime | None = None,
 ) -> list[BatchOutcome]:
-    approved_shop(session, device)  # a suspended shop's whole batch waits, nothing is rejected
+    now = now or utcnow()
+    shop = approved_shop(session, device)  # a suspended shop's whole batch waits
+    settled = redeem_plain(session, device, shop, requests, settings=settings, now=now)
     outcomes: list[BatchOutcome] = []
     for request in requests:
+        if request.redemption_id in settled:
+            outcomes.append(
+                BatchOutcome(request.redemption_id, receipt=settled[request.redemption_id])
+            )
+            continue
         savepoint = session.begin_nested()
         try:
             receipt = redeem(session, device, request, settings=settings, now=now)
