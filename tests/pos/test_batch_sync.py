@@ -81,3 +81,35 @@ def test_a_suspended_shops_batch_is_refused_whole_and_kept_for_later(
 def test_an_empty_or_oversized_batch_is_bad_input(client, till):
     assert _sync(client, till, []).status_code == 400
     assert _sync(client, till, [_item("CC1:X", 1)] * 101).status_code == 400
+
+
+def test_one_code_twice_in_a_batch_pays_once_and_opens_a_conflict(client, sessions, wallet, till):
+    token = _code(client, wallet)
+    results = _sync(client, till, [_item(token, 1_000), _item(token, 500)]).json["results"]
+    assert [r["status"] for r in results] == ["accepted", "conflict"]
+    with sessions() as session:
+        assert verify(session).ok
+        assert session.scalar(select(func.count()).select_from(Conflict)) == 1
+
+
+def test_a_code_revoked_before_its_capture_is_rejected_in_a_batch(client, sessions, wallet, till):
+    from paytoken import unverified_claims
+    from wallet_server.tokens.operations import revoke
+
+    token = _code(client, wallet)
+    with sessions() as session:
+        revoke(session, actor="test", token_id=unverified_claims(token).token_id.hex())
+        session.commit()
+    good = _item(_code(client, new_wallet_for(sessions)), 700)
+    results = _sync(client, till, [_item(token, 1_000), good]).json["results"]
+    assert [(r["status"], r["code"]) for r in results] == [
+        ("rejected", "token_revoked"),
+        ("accepted", None),
+    ]
+    assert account(sessions, till.shop_account_id).balance == 700
+
+
+def new_wallet_for(sessions):
+    from tests.payments import new_wallet
+
+    return new_wallet(sessions, balance=10_000)
