@@ -21,6 +21,18 @@ def create_cashier_app(till: Till) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
+    @app.before_request
+    def only_this_machine() -> Any:
+        # Another web site open in the cashier's browser must not take or refund payments:
+        # the Host must be the loopback (no DNS rebinding), and a POST must carry our header,
+        # which a cross-site page cannot send without a CORS preflight we never grant.
+        host = (request.host or "").rsplit(":", 1)[0]
+        if host not in ("127.0.0.1", "localhost", "[::1]"):
+            return jsonify({"code": "forbidden_host"}), 403
+        if request.method == "POST" and request.headers.get("X-Caisse-POS") != "1":
+            return jsonify({"code": "forbidden_request"}), 403
+        return None
+
     @app.after_request
     def headers(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = (

@@ -1,18 +1,12 @@
 """A real till process, killed with SIGKILL at random instants while it takes 200 payments
 and the shop's line comes and goes: nothing it showed as accepted is lost or counted twice."""
 
-import http.client
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections import Counter
 
 import pytest
@@ -22,70 +16,12 @@ from pos_client.journal import Journal, JournalState
 from pos_client.pairing import pair
 from tests.payments import new_signing_key, new_wallet, payment_app
 from tests.pos_client.conftest import pairing_code, pay_code, set_limits
-from tests.pos_client.live import LiveServer, Network
+from tests.pos_client.live import LiveServer, Network, TillProcess, free_port
 from wallet_server.ledger import Account, verify
 from wallet_server.pos.models import Redemption, Refund
 
 PAYMENTS = 200
 KILLS = 6
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class TillProcess:
-    def __init__(self, folder, port: int) -> None:
-        self.folder, self.port = folder, port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "pos_client",
-                "--data-dir",
-                str(self.folder),
-                "run",
-                "--port",
-                str(self.port),
-                "--sync-interval",
-                "0.3",
-                "--online-timeout",
-                "1",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/status", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("the till did not start")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def pay(self, token: str, amount: int) -> dict | None:
-        """The cashier's screen's answer, or None if the till died before answering."""
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/api/pay",
-            data=json.dumps({"token": token, "amount_cents": amount}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.load(response)
-        except (OSError, http.client.HTTPException, json.JSONDecodeError):
-            return None
 
 
 @pytest.mark.slow
@@ -103,7 +39,7 @@ def test_sigkilled_till_loses_and_duplicates_nothing(db_url, tmp_path, sessions)
     tokens = [pay_code(client, wallets[i % len(wallets)]) for i in range(PAYMENTS)]
     rng = random.Random(int(os.environ.get("CRASH_SEED", "7")))
 
-    till = TillProcess(folder, _free_port())
+    till = TillProcess(folder, free_port())
     till.start()
     stop_flapping = threading.Event()
 
