@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS journal (
     acknowledged INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS ix_journal_refund_of ON journal (refund_of);
+CREATE INDEX IF NOT EXISTS ix_journal_offline ON journal (kind, mode, captured_at);
 CREATE INDEX IF NOT EXISTS ix_journal_token ON journal (token_id);
 CREATE INDEX IF NOT EXISTS ix_journal_state ON journal (state);
 """

@@ -36,6 +36,9 @@ class Pairing:
 class TillFiles:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        #: parsed files by name, with the (mtime, size) they were read at: every offline
+        #: payment reads the caches, which change only at a sync, perhaps in another process
+        self._parsed: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
 
     def create(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -117,11 +120,17 @@ class TillFiles:
     # --- files -----------------------------------------------------------------------------
     def _read(self, name: str) -> dict[str, Any] | None:
         try:
+            status = os.stat(self.folder / name)
+            version = (status.st_mtime_ns, status.st_size)
+            cached = self._parsed.get(name)
+            if cached is not None and cached[0] == version:
+                return cached[1]
             with open(self.folder / name, encoding="utf-8") as file:
                 document: dict[str, Any] = json.load(file)
-                return document
         except FileNotFoundError:
             return None
+        self._parsed[name] = (version, document)
+        return document
 
     def _write(self, name: str, document: dict[str, Any]) -> None:
         self.create()
@@ -133,6 +142,7 @@ class TillFiles:
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, target)
+        self._parsed.pop(name, None)  # read back from disk next time, whatever the clock
         directory = os.open(self.folder, os.O_RDONLY)
         try:
             os.fsync(directory)
