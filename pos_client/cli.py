@@ -90,15 +90,27 @@ def pair_command(folder: Path, server_url: str, code: str, name: str, replace: b
 @click.option("--port", default=8700, show_default=True, type=int)
 @click.option("--sync-interval", default=15.0, show_default=True, help="Seconds between syncs.")
 @click.option("--online-timeout", default=3.0, show_default=True, help="Seconds to wait online.")
+@click.option("--pair-server", default=None, help="Pair first with this server, if not paired.")
+@click.option("--pair-code", default=None, help="The pairing code for --pair-server.")
+@click.option("--pair-name", default="", help="A name for this till, when pairing.")
 @click.pass_obj
 def run_command(
-    folder: Path, host: str, port: int, sync_interval: float, online_timeout: float
+    folder: Path,
+    host: str,
+    port: int,
+    sync_interval: float,
+    online_timeout: float,
+    pair_server: str | None,
+    pair_code: str | None,
+    pair_name: str,
 ) -> None:
     """The cashier screen on http://HOST:PORT and the background sync."""
     from werkzeug.serving import make_server
 
     from pos_client.web import create_cashier_app
 
+    if pair_server and pair_code and not TillFiles(folder).is_paired():
+        _pair_when_reachable(folder, pair_server, pair_code, pair_name)
     till = _open_till(folder, online_timeout)
     worker = SyncWorker(Sync(till), interval=sync_interval)
     server = make_server(host, port, create_cashier_app(till), threaded=True)
@@ -116,6 +128,21 @@ def run_command(
         worker.stop()
         worker.join(timeout=10)
         till.close()
+
+
+def _pair_when_reachable(folder: Path, server_url: str, code: str, name: str) -> None:
+    """Pair as soon as the server answers (it may be starting beside us), for a minute."""
+    import time
+
+    for _ in range(60):
+        try:
+            pair(server_url, code, name=name, folder=folder)
+            return
+        except ServerUnreachable:
+            time.sleep(1)
+        except ServerRefused as refusal:
+            _refuse(refusal.messages.get("fr", refusal.code), refusal.messages.get("en", ""))
+    _refuse("serveur injoignable", "server unreachable")
 
 
 @main.command("sync")

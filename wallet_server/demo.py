@@ -4,17 +4,19 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet_server.allocations.operations import run_allocation
 from wallet_server.contributions.models import DEFAULT_TIERS_CENTS, PaymentMethod
 from wallet_server.contributions.operations import record_payment, record_subsidy
+from wallet_server.errors import DomainError
 from wallet_server.ledger import run_in_transaction
 from wallet_server.orm import utcnow
 from wallet_server.participants.devices import bind_device
 from wallet_server.participants.operations import Enrollment, enroll_many
 from wallet_server.pos.pairing import create_pairing_code, pair_device
-from wallet_server.shops.models import ShopStatus
+from wallet_server.shops.models import Shop, ShopStatus
 from wallet_server.shops.operations import add_shop, change_shop_status
 from wallet_server.users.models import Role
 from wallet_server.users.operations import NewUser, create_user
@@ -147,3 +149,11 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
         participant_credential=phone,
         till_credential=till,
     )
+
+
+def first_shop(session: Session) -> Shop:
+    """The demo's first shop (La Cagette): the one whose till the demo runs."""
+    shop = session.scalar(select(Shop).order_by(Shop.id).limit(1))
+    if shop is None:
+        raise DomainError("shop_not_found")
+    return shop

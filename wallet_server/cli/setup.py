@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -20,6 +21,7 @@ from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger.sweeper import sweep_periodically
 from wallet_server.months import month_of
 from wallet_server.orm import utcnow
+from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user
 
@@ -147,7 +149,24 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
         click.echo("Données de démonstration déjà présentes / demo data already present.")
     click.echo(f"Identifiants / credentials: {credentials_file}")
     if not seed_only:
+        start_demo_till(ctx, server_url=f"http://{host}:{port}")
         serve_app(ctx, host=host, port=port, workers=2)
+
+
+def start_demo_till(ctx: CliContext, *, server_url: str, port: int = 8700) -> None:
+    """The cashier screen of the first demo shop on http://127.0.0.1:8700, in its own
+    process: it pairs once the server answers (a fresh code if it never paired) and stops
+    with the demo (same process group, so Ctrl-C reaches it)."""
+    from wallet_server.demo import first_shop
+
+    folder = ctx.settings.instance_dir / "pos"
+    command = [sys.executable, "-m", "pos_client", "--data-dir", str(folder), "run"]
+    command += ["--port", str(port)]
+    if not (folder / "till.json").exists():
+        code = ctx.run(lambda s: create_pairing_code(s, first_shop(s), actor="demo").code)
+        command += ["--pair-server", server_url, "--pair-code", code, "--pair-name", "Caisse démo"]
+    subprocess.Popen(command)  # noqa: S603 (our own interpreter and module)
+    click.echo(f"Caisse / till: http://127.0.0.1:{port}/")
 
 
 def _write_private(path: Path, text: str) -> None:
