@@ -220,6 +220,19 @@ class Journal:
                 ),
             )
 
+    def mark_many(self, outcomes: list[tuple[str, JournalState, dict[str, Any], bool]]) -> None:
+        """(redemption id, state, server answer, acknowledged) for a whole synced batch, in
+        one transaction: one disk flush instead of one per payment."""
+        with self._transaction() as connection:
+            connection.executemany(
+                "UPDATE journal SET state = ?, server_answer = ?, acknowledged = ?"
+                " WHERE redemption_id = ?",
+                [
+                    (JournalState(state).value, json.dumps(answer), int(acknowledged), rid)
+                    for rid, state, answer, acknowledged in outcomes
+                ],
+            )
+
     def go_offline(self, redemption_id: str) -> None:
         """An online attempt went unanswered and the till accepted the payment offline."""
         with self._transaction() as connection:

@@ -107,15 +107,14 @@ class Sync:
     def _upload_payments(self, entries: list[JournalEntry], report: SyncReport) -> None:
         results = self.till.server.redeem_batch([redemption_body(e) for e in entries])
         by_id = {result["redemption_id"]: result for result in results}
+        outcomes: list[tuple[str, JournalState, dict[str, Any], bool]] = []
         for entry in entries:
             result = by_id.get(entry.redemption_id)
             if result is None:  # the server must answer each; never mark what it skipped
                 raise ServerUnreachable(f"no answer for {entry.redemption_id}")
             state = _STATE_OF[result["status"]]
             # a rejection after the cashier saw success must reach the cashier's screen
-            self.till.journal.mark(
-                entry.redemption_id, state, result, acknowledged=state == JournalState.SYNCED
-            )
+            outcomes.append((entry.redemption_id, state, result, state == JournalState.SYNCED))
             report.uploaded += 1
             report.accepted += state == JournalState.SYNCED
             report.conflicts += state == JournalState.CONFLICT
@@ -124,6 +123,7 @@ class Sync:
                 report.details.append(
                     {"redemption_id": entry.redemption_id, "status": result["status"]}
                 )
+        self.till.journal.mark_many(outcomes)
 
     def _upload_refund(self, entry: JournalEntry, report: SyncReport) -> None:
         assert entry.refund_of is not None
