@@ -4,6 +4,7 @@ till fetches everything it needs to accept payments offline before it takes the 
 from pathlib import Path
 
 from pos_client.server import ServerClient
+from pos_client.sync import fetch_blocklist
 from pos_client.till import utc_now
 from pos_client.tillfiles import Pairing, TillFiles
 
@@ -29,13 +30,7 @@ def pair(server_url: str, code: str, *, name: str, folder: Path, replace: bool =
     files.create()
     authorised = ServerClient(server_url, pairing.credential, timeout=15)
     files.save_keyset(authorised.keyset())
-    cursor = 0
-    while True:
-        page = authorised.blocklist(cursor)
-        files.extend_blocklist(page["entries"], page["next_cursor"])
-        if not page["entries"] or page["next_cursor"] == cursor:
-            break
-        cursor = page["next_cursor"]
+    fetch_blocklist(files, authorised)
     files.save_policy(till["offline_limits"])
     files.save_last_sync(utc_now())
     # last: a folder with till.json is a till ready to work

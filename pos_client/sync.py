@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pos_client.journal import JournalEntry, JournalState
-from pos_client.server import ServerRefused, ServerUnreachable
+from pos_client.server import ServerClient, ServerRefused, ServerUnreachable
 from pos_client.till import Till, redemption_body
+from pos_client.tillfiles import TillFiles
 
 BATCH_SIZE = 100
 #: an online attempt still on the cashier's screen is never synced behind its back; past
@@ -197,19 +198,24 @@ class Sync:
         files = self.till.files
         server = self.till.server
         files.save_keyset(server.keyset())
-        _, cursor = files.blocklist()
-        while True:
-            page = server.blocklist(cursor)
-            files.extend_blocklist(page["entries"], page["next_cursor"])
-            if not page["entries"] or page["next_cursor"] == cursor:
-                break
-            cursor = page["next_cursor"]
+        fetch_blocklist(files, server)
         count, cents = self.till.journal.pending_totals()
         till = server.heartbeat(count, cents, synced=complete and count == 0)
         files.save_policy(till["offline_limits"])
         if complete and count == 0 and report.started_at is not None:
             # counted from the pass's start: a payment taken meanwhile still counts
             files.save_last_sync(report.started_at)
+
+
+def fetch_blocklist(files: TillFiles, server: ServerClient) -> None:
+    """Every blocklist entry after the cached cursor, page by page."""
+    _, cursor = files.blocklist()
+    while True:
+        page = server.blocklist(cursor)
+        files.extend_blocklist(page["entries"], page["next_cursor"])
+        if not page["entries"] or page["next_cursor"] == cursor:
+            return
+        cursor = page["next_cursor"]
 
 
 def _leading_payments(entries: list[JournalEntry]) -> list[JournalEntry]:

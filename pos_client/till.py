@@ -133,24 +133,32 @@ class Till:
             try:
                 receipt = self.server.redeem(body)
             except ServerRefused as refusal:
-                self.reached_server()
-                answer = {"code": refusal.code, "messages": refusal.messages}
-                self.journal.mark(redemption_id, JournalState.REJECTED, answer, acknowledged=True)
-                return _refused(refusal.code, _server_words(refusal))
+                return self._refused_by_server(redemption_id, refusal)
             except ServerUnreachable:
                 self.lost_server()
                 return self._offline(token, token_id, amount_cents, redemption_id, now, now)
-            self.reached_server()
-            self.journal.mark(redemption_id, JournalState.SYNCED, receipt, acknowledged=True)
-            return Outcome(
-                True,
-                "accepted_online",
-                message("accepted_online").as_json(),
-                amount_cents=amount_cents,
-                mode="online",
-                redemption_id=redemption_id,
-                receipt_number=receipt.get("receipt_number"),
-            )
+            return self._paid_online(redemption_id, amount_cents, receipt)
+
+    def _refused_by_server(self, redemption_id: str, refusal: ServerRefused) -> Outcome:
+        self.reached_server()
+        answer = {"code": refusal.code, "messages": refusal.messages}
+        self.journal.mark(redemption_id, JournalState.REJECTED, answer, acknowledged=True)
+        return _refused(refusal.code, _server_words(refusal))
+
+    def _paid_online(
+        self, redemption_id: str, amount_cents: int, receipt: dict[str, Any]
+    ) -> Outcome:
+        self.reached_server()
+        self.journal.mark(redemption_id, JournalState.SYNCED, receipt, acknowledged=True)
+        return Outcome(
+            True,
+            "accepted_online",
+            message("accepted_online").as_json(),
+            amount_cents=amount_cents,
+            mode="online",
+            redemption_id=redemption_id,
+            receipt_number=receipt.get("receipt_number"),
+        )
 
     def _offline(
         self,
@@ -230,10 +238,7 @@ class Till:
             try:
                 receipt = self.server.pay_by_pin(body)
             except ServerRefused as refusal:
-                self.reached_server()
-                answer = {"code": refusal.code, "messages": refusal.messages}
-                self.journal.mark(redemption_id, JournalState.REJECTED, answer, acknowledged=True)
-                return _refused(refusal.code, _server_words(refusal))
+                return self._refused_by_server(redemption_id, refusal)
             except ServerUnreachable:
                 self.lost_server()
                 self.journal.mark(
@@ -243,17 +248,7 @@ class Till:
                     acknowledged=True,
                 )
                 return _refused("pin_needs_connection")
-            self.reached_server()
-            self.journal.mark(redemption_id, JournalState.SYNCED, receipt, acknowledged=True)
-            return Outcome(
-                True,
-                "accepted_online",
-                message("accepted_online").as_json(),
-                amount_cents=amount_cents,
-                mode="online",
-                redemption_id=redemption_id,
-                receipt_number=receipt.get("receipt_number"),
-            )
+            return self._paid_online(redemption_id, amount_cents, receipt)
 
     # --- refunds ---------------------------------------------------------------------------
     def refund(self, redemption_id: str, amount_cents: int) -> Outcome:
@@ -291,10 +286,7 @@ class Till:
         try:
             answer = self.server.refund(refund_id, redemption_id, amount_cents)
         except ServerRefused as refusal:
-            self.reached_server()
-            words = {"code": refusal.code, "messages": refusal.messages}
-            self.journal.mark(refund_id, JournalState.REJECTED, words, acknowledged=True)
-            return _refused(refusal.code, _server_words(refusal))
+            return self._refused_by_server(refund_id, refusal)
         except ServerUnreachable:
             self.lost_server()
             self.sync_wanted.set()

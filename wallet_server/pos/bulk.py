@@ -31,7 +31,7 @@ from wallet_server.pos.redemption import (
     hold_expiry,
     judged_at,
     receipt_of,
-    request_digest,
+    redemption_digest,
     verified_claims,
 )
 from wallet_server.shops.models import Shop
@@ -101,14 +101,7 @@ def redeem_plain(
     rows = [
         Redemption(
             redemption_id=request.redemption_id,
-            request_digest=request_digest(
-                device.id,
-                {
-                    "token": request.token,
-                    "amount_cents": request.amount_cents,
-                    "captured_at": request.captured_at.isoformat(),
-                },
-            ),
+            request_digest=redemption_digest(device.id, request),
             device_id=device.id,
             shop_id=shop.id,
             participant_id=issued.participant_id,

@@ -66,6 +66,19 @@ def request_digest(device_id: int, fields: dict[str, object]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def redemption_digest(device_id: int, request: "RedemptionRequest") -> str:
+    # The mode is left out: a till whose online attempt timed out accepts the same payment
+    # offline and syncs it later; if the first attempt did reach us, that is a retry.
+    return request_digest(
+        device_id,
+        {
+            "token": request.token,
+            "amount_cents": request.amount_cents,
+            "captured_at": request.captured_at.isoformat(),
+        },
+    )
+
+
 def receipt_of(redemption: Redemption, shop: Shop) -> Receipt:
     return Receipt(
         receipt_number=f"{shop.public_id}-{redemption.id:07d}",
@@ -104,16 +117,7 @@ def redeem(
     now: datetime | None = None,
 ) -> Receipt:
     now = now or utcnow()
-    # The mode is left out: a till whose online attempt timed out accepts the same payment
-    # offline and syncs it later; if the first attempt did reach us, that is a retry.
-    digest = request_digest(
-        device.id,
-        {
-            "token": request.token,
-            "amount_cents": request.amount_cents,
-            "captured_at": request.captured_at.isoformat(),
-        },
-    )
+    digest = redemption_digest(device.id, request)
     shop = approved_shop(session, device)
     if (receipt := replayed(session, request.redemption_id, digest, shop)) is not None:
         return receipt
