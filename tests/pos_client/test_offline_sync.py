@@ -197,3 +197,14 @@ def test_blocklist_and_limits_are_refreshed_by_the_sync(
     assert till.files.policy().max_count == 7
     with network.state_for(network.DOWN):
         assert till.pay(code, 100).code == "token_revoked"
+
+
+def test_the_sync_worker_backs_off_with_jitter_and_a_ceiling(open_till):
+    from pos_client.sync import SyncWorker
+
+    _, sync, _ = open_till()
+    worker = SyncWorker(sync, first_retry=2.0, max_backoff=60.0)
+    for failures, ceiling in ((1, 2.0), (2, 4.0), (4, 16.0), (10, 60.0)):
+        waits = {worker.backoff(failures) for _ in range(50)}
+        assert all(ceiling / 2 <= wait <= ceiling for wait in waits)
+        assert len(waits) > 1  # jittered: a shop's tills do not retry in step
