@@ -23,7 +23,7 @@ import traceback
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import DatabaseUnavailable, open_database
+from bench.fixtures import funded_participants
 from bench.report import table
 from bench.server import gunicorn
 from paytoken import FLAG_OFFLINE, KeyEntry, Keyset, PaymentClaims, SigningKey, issue_token
@@ -43,12 +44,9 @@ from pos_client.till import Till
 from pos_client.tillfiles import Pairing, TillFiles
 from wallet_server import migrations
 from wallet_server.config import TokenSettings
-from wallet_server.contributions.operations import record_subsidy
 from wallet_server.db import make_engine, make_session_factory
-from wallet_server.fund import FundAccount, ensure_fund_accounts, fund_account
-from wallet_server.ledger import Account, TransferRequest, create_transfers
+from wallet_server.ledger import Account
 from wallet_server.ledger import verify as verify_ledger
-from wallet_server.participants.operations import Enrollment, enroll_many
 from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.shops.models import ShopStatus
@@ -186,35 +184,8 @@ class SyncRun:
 
 def _seed(session: Session, key_dir: Path, count: int) -> tuple[str, list[str]]:
     """A shop with a pairing code, and `count` offline pay codes held on funded wallets."""
-    ensure_fund_accounts(session)
     wallets = -(-count // CODES_PER_WALLET)
-    funding = CODES_PER_WALLET * CAP_CENTS
-    record_subsidy(
-        session,
-        funder="benchmark",
-        amount_cents=wallets * funding,
-        received_on=date(2026, 1, 1),
-        actor=ACTOR,
-        subsidy_id="bench",
-    )
-    people = enroll_many(
-        session, [Enrollment(enrolled_month="2026-01") for _ in range(wallets)], actor=ACTOR
-    )
-    reserve = fund_account(session, FundAccount.RESERVE)
-    create_transfers(
-        session,
-        [
-            TransferRequest(
-                id=f"fund:{p.public_id}",
-                debit_account_id=reserve.id,
-                credit_account_id=p.account_id,
-                amount=funding,
-                kind="allocation",
-                actor=ACTOR,
-            )
-            for p in people
-        ],
-    )
+    people = funded_participants(session, wallets, CODES_PER_WALLET * CAP_CENTS)
     shop = add_shop(session, name="Bench shop")
     change_shop_status(session, shop, ShopStatus.APPROVED)
     code = create_pairing_code(session, shop, actor=ACTOR).code

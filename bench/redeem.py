@@ -37,7 +37,7 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import cycle
 from pathlib import Path
 from typing import Any
@@ -47,18 +47,16 @@ from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, Log, RunConfig, figure
 from bench.databases import DatabaseUnavailable, open_database
+from bench.fixtures import funded_participants
 from bench.load import ClientStats, Http, LoadResult, Step, run_clients
 from bench.report import table
 from bench.server import Server, gunicorn
 from wallet_server import migrations
-from wallet_server.contributions.operations import record_subsidy
 from wallet_server.db import SessionFactory, make_engine, make_session_factory
-from wallet_server.fund import FundAccount, ensure_fund_accounts, fund_account
-from wallet_server.ledger import Account, TransferRequest, create_transfers, run_in_transaction
+from wallet_server.ledger import Account, run_in_transaction
 from wallet_server.ledger import verify as verify_ledger
 from wallet_server.models import Base
 from wallet_server.participants.devices import bind_device
-from wallet_server.participants.operations import Enrollment, enroll_many
 from wallet_server.pos.models import Redemption
 from wallet_server.pos.pairing import create_pairing_code, pair_device
 from wallet_server.shops.models import ShopStatus
@@ -195,41 +193,7 @@ def client_count() -> int:
 def _seed(session: Session, key_dir: Path) -> Fixture:
     """Funded participants with a bound phone each, approved shops with paired tills, a key:
     all through the services a coordinator's actions go through."""
-    ensure_fund_accounts(session)
-    record_subsidy(
-        session,
-        funder="benchmark",
-        amount_cents=PARTICIPANTS * FUNDING_CENTS,
-        received_on=date(2026, 1, 1),
-        actor=ACTOR,
-        subsidy_id="bench",
-    )
-    people = enroll_many(
-        session,
-        [
-            Enrollment(enrolled_month=ENROLLED_MONTH, name=f"Participant {index}")
-            for index in range(PARTICIPANTS)
-        ],
-        actor=ACTOR,
-    )
-    reserve = fund_account(session, FundAccount.RESERVE)
-    results = create_transfers(
-        session,
-        [
-            TransferRequest(
-                id=f"fund:{person.public_id}",
-                debit_account_id=reserve.id,
-                credit_account_id=person.account_id,
-                amount=FUNDING_CENTS,
-                kind="allocation",
-                actor=ACTOR,
-            )
-            for person in people
-        ],
-    )
-    refused = [result.error for result in results if result.error is not None]
-    if refused:
-        raise RuntimeError(f"funding refused: {refused[0]}")
+    people = funded_participants(session, PARTICIPANTS, FUNDING_CENTS, month=ENROLLED_MONTH)
     wallets = [bind_device(session, person, label="bench").credential for person in people]
     tills: list[str] = []
     for shop_index in range(SHOPS):

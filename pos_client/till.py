@@ -120,16 +120,10 @@ class Till:
             redemption_id = self._new_id("rd")
             if self._known_offline(now):
                 return self._offline(token, token_id, amount_cents, redemption_id, now, None)
-            self.journal.record(
-                redemption_id=redemption_id,
-                kind="redemption",
-                token=token,
-                token_id=token_id,
-                amount_cents=amount_cents,
-                captured_at=now,
-                mode="online",
+            entry = self._journal_payment(
+                redemption_id, token, token_id, amount_cents, now, "online"
             )
-            body = redemption_body(self.journal.get(redemption_id))  # type: ignore[arg-type]
+            body = redemption_body(entry)
             try:
                 receipt = self.server.redeem(body)
             except ServerRefused as refusal:
@@ -138,6 +132,25 @@ class Till:
                 self.lost_server()
                 return self._offline(token, token_id, amount_cents, redemption_id, now, now)
             return self._paid_online(redemption_id, amount_cents, receipt)
+
+    def _journal_payment(
+        self,
+        redemption_id: str,
+        token: str,
+        token_id: str,
+        amount_cents: int,
+        now: datetime,
+        mode: str,
+    ) -> JournalEntry:
+        return self.journal.record(
+            redemption_id=redemption_id,
+            kind="redemption",
+            token=token,
+            token_id=token_id,
+            amount_cents=amount_cents,
+            captured_at=now,
+            mode=mode,
+        )
 
     def _refused_by_server(self, redemption_id: str, refusal: ServerRefused) -> Outcome:
         self.reached_server()
@@ -194,15 +207,7 @@ class Till:
                 )
             return _refused(refusal.code)
         if attempted_at is None:
-            self.journal.record(
-                redemption_id=redemption_id,
-                kind="redemption",
-                token=token,
-                token_id=token_id,
-                amount_cents=amount_cents,
-                captured_at=now,
-                mode="offline",
-            )
+            self._journal_payment(redemption_id, token, token_id, amount_cents, now, "offline")
         else:
             self.journal.go_offline(redemption_id)
         self.sync_wanted.set()
