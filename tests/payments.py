@@ -101,3 +101,31 @@ def participant(sessions, public_id: str) -> Participant:
 
     with sessions() as session:
         return session.scalar(select(Participant).where(Participant.public_id == public_id))
+
+
+def staff_headers(client: FlaskClient, sessions, role=None) -> dict[str, str]:
+    """A logged-in staff member's bearer header (coordinator unless `role` says otherwise)."""
+    import uuid
+
+    import pyotp
+
+    from wallet_server.users.models import Role
+    from wallet_server.users.operations import create_user
+
+    with sessions() as session:
+        created = create_user(
+            session,
+            username=f"u{uuid.uuid4().hex[:6]}",
+            password="long enough secret",
+            role=role or Role.COORDINATOR,
+        )
+        session.commit()
+    response = client.post(
+        "/api/v1/auth/login",
+        json={
+            "username": created.user.username,
+            "password": "long enough secret",
+            "totp": pyotp.TOTP(created.user.totp_secret).now(),
+        },
+    )
+    return {"Authorization": f"Bearer {response.json['token']}"}

@@ -39,12 +39,16 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
     from wallet_server.api.health import health_blueprint
     from wallet_server.api.pos import pos_blueprint
     from wallet_server.api.tokens import tokens_blueprint
+    from wallet_server.api.wallet import wallet_blueprint
+    from wallet_server.pwa import pwa_blueprint
 
     app.register_blueprint(health_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/api/v1/auth")
     app.register_blueprint(tokens_blueprint, url_prefix="/api/v1")
     app.register_blueprint(pos_blueprint, url_prefix="/api/v1/pos")
     app.register_blueprint(coordination_blueprint, url_prefix="/api/v1")
+    app.register_blueprint(wallet_blueprint, url_prefix="/api/v1")
+    app.register_blueprint(pwa_blueprint, url_prefix="/app")
     return app
 
 

@@ -188,6 +188,16 @@ MESSAGES: dict[str, Message] = {
     ),
     # generic
     "bad_request": Message("Requête invalide.", "Invalid request."),
+    "invalid_activation_code": Message(
+        "Code d'activation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à la"
+        " coordination.",
+        "Activation code unknown, already used or expired: ask the coordinators for a new one.",
+    ),
+    "token_not_found": Message("Code de paiement introuvable.", "Pay code not found."),
+    "token_not_outstanding": Message(
+        "Ce code de paiement a déjà servi ou a été annulé.",
+        "This pay code was already used or cancelled.",
+    ),
     "not_found": Message("Introuvable.", "Not found."),
     "busy_retry": Message(
         "Serveur occupé, réessayez dans un instant.", "Server busy, try again in a moment."

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 from sqlalchemy import select
 
-from tests.payments import account, new_till, new_wallet
+from tests.payments import account, new_till, new_wallet, staff_headers
 from wallet_server.ledger import verify
 from wallet_server.pos.models import PairingCode
 from wallet_server.users.models import Role
@@ -43,23 +43,6 @@ def _refund(client, till, redemption_id, amount, refund_id=None):
     )
 
 
-def _staff_token(client, sessions, role=Role.COORDINATOR):
-    with sessions() as session:
-        created = create_user(
-            session, username=f"u{uuid.uuid4().hex[:6]}", password="long enough secret", role=role
-        )
-        session.commit()
-    response = client.post(
-        "/api/v1/auth/login",
-        json={
-            "username": created.user.username,
-            "password": "long enough secret",
-            "totp": pyotp.TOTP(created.user.totp_secret).now(),
-        },
-    )
-    return {"Authorization": f"Bearer {response.json['token']}"}
-
-
 def test_partial_refunds_never_exceed_the_payment(client, sessions, wallet, till):
     paid = _pay(client, wallet, till, 3_000)
     assert _refund(client, till, paid, 1_000).json["refunded_total_cents"] == 1_000
@@ -91,7 +74,7 @@ def test_a_shop_cannot_refund_another_shops_payment(client, sessions, wallet, ti
 
 
 def test_pin_payment_then_lock_after_five_wrong_pins_then_unlock(client, sessions, wallet, till):
-    staff = _staff_token(client, sessions)
+    staff = staff_headers(client, sessions)
     assert (
         client.post(
             f"/api/v1/participants/{wallet.public_id}/pin", json={"pin": "4821"}, headers=staff
@@ -125,7 +108,7 @@ def test_pin_payment_then_lock_after_five_wrong_pins_then_unlock(client, session
 
 
 def test_committee_and_shop_managers_cannot_set_pins(client, sessions, wallet):
-    committee = _staff_token(client, sessions, role=Role.COMMITTEE)
+    committee = staff_headers(client, sessions, role=Role.COMMITTEE)
     refused = client.post(
         f"/api/v1/participants/{wallet.public_id}/pin", json={"pin": "1234"}, headers=committee
     )
@@ -141,7 +124,7 @@ def test_pairing_code_works_once_and_not_after_fifteen_minutes(client, sessions)
         change_shop_status(session, shop, ShopStatus.APPROVED)
         session.commit()
         public_id = shop.public_id
-    staff = _staff_token(client, sessions)
+    staff = staff_headers(client, sessions)
     code = client.post(f"/api/v1/shops/{public_id}/pairing-codes", headers=staff).json["code"]
     assert client.post("/api/v1/pos/pair", json={"code": code.lower()}).status_code == 201
     again = client.post("/api/v1/pos/pair", json={"code": code})

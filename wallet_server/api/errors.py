@@ -34,6 +34,8 @@ _STATUS_BY_CODE = {
     "token_already_used": 409,
     "too_many_tokens": 409,
     "redemption_not_found": 404,
+    "token_not_found": 404,
+    "token_not_outstanding": 409,
     "device_not_found": 404,
     "participant_not_active": 403,
 }

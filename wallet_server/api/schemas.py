@@ -6,6 +6,7 @@ from apiflask import Schema
 from apiflask.fields import (
     AwareDateTime,
     Boolean,
+    Date,
     DateTime,
     Dict,
     Integer,
@@ -78,6 +79,7 @@ class TokenIn(Schema):
 
 
 class TokenOut(Schema):
+    token_id = String(required=True)
     token = String(required=True)
     cap_cents = Integer(required=True)
     expires_at = DateTime(required=True)
@@ -89,8 +91,72 @@ class TokenOut(Schema):
 class WalletOut(Schema):
     public_id = String(required=True)
     available_cents = Integer(required=True)
-    held_cents = Integer(required=True)
+    held_cents = Integer(required=True, metadata={"description": "reserved by unused pay codes"})
     balance_cents = Integer(required=True)
+    outstanding_codes = Integer(required=True)
+    next_allocation_on = Date(required=True)
+
+
+class HistoryQuery(Schema):
+    limit = Integer(load_default=20, validate=Range(min=1, max=100))
+    before = String(load_default=None, validate=Length(1, 120))
+
+
+class MovementOut(Schema):
+    id = String(required=True)
+    at = DateTime(required=True)
+    amount_cents = Integer(required=True, metadata={"description": "negative when spent"})
+    kind = String(required=True, metadata={"description": "allocation, payment, refund, ..."})
+    shop_name = String(allow_none=True)
+    month = String(allow_none=True)
+
+
+class HistoryOut(Schema):
+    movements = List(Nested(MovementOut), required=True)
+    next_cursor = String(allow_none=True)
+
+
+class OutstandingCodeOut(Schema):
+    token_id = String(required=True)
+    cap_cents = Integer(required=True)
+    expires_at = DateTime(required=True)
+    offline = Boolean(required=True)
+
+
+class OutstandingCodesOut(Schema):
+    tokens = List(Nested(OutstandingCodeOut), required=True)
+
+
+class CancelledCodeOut(Schema):
+    token_id = String(required=True)
+
+
+class ActivateIn(Schema):
+    code = String(required=True, validate=Length(4, 40))
+    label = String(load_default="", validate=Length(0, 100))
+
+
+class ActivateOut(Schema):
+    credential = String(required=True)
+    public_id = String(required=True)
+
+
+class ActivationCodeOut(Schema):
+    code = String(required=True)
+    activation_path = String(required=True, metadata={"description": "the app's link"})
+    expires_at = DateTime(required=True)
+
+
+class DirectoryShopOut(Schema):
+    public_id = String(required=True)
+    name = String(required=True)
+    address = String(required=True)
+    opening_hours = String(required=True)
+    categories = List(String(), required=True)
+
+
+class DirectoryOut(Schema):
+    shops = List(Nested(DirectoryShopOut), required=True)
 
 
 class PairIn(Schema):

@@ -1,6 +1,7 @@
 """Keyset and blocklist (public), and a participant's wallet and pay codes."""
 
 import base64
+from datetime import date
 from typing import Any, cast
 
 from apiflask import APIBlueprint, HTTPTokenAuth
@@ -15,6 +16,7 @@ from wallet_server.api.schemas import (
     WalletOut,
 )
 from wallet_server.participants.devices import DeviceError, participant_for_credential
+from wallet_server.participants.history import next_allocation_on
 from wallet_server.participants.models import Participant
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import (
@@ -27,6 +29,7 @@ from wallet_server.tokens.operations import (
     wallet_account,
 )
 from wallet_server.tokens.qr import qr_images
+from wallet_server.tokens.wallet_codes import outstanding_codes
 
 tokens_blueprint = APIBlueprint("tokens", __name__)
 participant_auth = HTTPTokenAuth(
@@ -92,6 +95,8 @@ def me() -> dict[str, object]:
         "available_cents": account.available,
         "held_cents": account.debits_pending,
         "balance_cents": account.balance,
+        "outstanding_codes": len(outstanding_codes(db_session(), participant)),
+        "next_allocation_on": next_allocation_on(date.today()),  # noqa: DTZ011 (local day)
     }
 
 
@@ -115,6 +120,7 @@ def new_token(options: dict[str, bool]) -> dict[str, object]:
     reserve_pay_code(session, participant, draft, settings=settings().tokens)
     g.no_store = True
     return {
+        "token_id": draft.claims.token_id.hex(),
         "token": draft.text,
         "cap_cents": draft.claims.cap_cents,
         "expires_at": draft.claims.expires,
