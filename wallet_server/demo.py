@@ -14,6 +14,7 @@ from wallet_server.errors import DomainError
 from wallet_server.ledger import run_in_transaction
 from wallet_server.orm import utcnow
 from wallet_server.participants.devices import bind_device
+from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import Enrollment, enroll_many
 from wallet_server.pos.pairing import create_pairing_code, pair_device
 from wallet_server.shops.models import Shop, ShopStatus
@@ -157,3 +158,11 @@ def first_shop(session: Session) -> Shop:
     if shop is None:
         raise DomainError("shop_not_found")
     return shop
+
+
+def first_participant(session: Session) -> Participant:
+    """The demo's first participant: the one whose phone the demo activates."""
+    participant = session.scalar(select(Participant).order_by(Participant.id).limit(1))
+    if participant is None:
+        raise DomainError("participant_not_found")
+    return participant

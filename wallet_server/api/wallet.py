@@ -42,7 +42,7 @@ def _participant() -> Participant:
 @wallet_blueprint.output(ActivationCodeOut, status_code=201)
 @wallet_blueprint.doc(
     summary="A one-time code (7 days) to activate the participant app on a phone",
-    responses=[403, 404],
+    responses=[403, 404, 422],
 )
 def activation_code(public_id: str) -> dict[str, object]:
     from wallet_server.app import db_session
@@ -80,7 +80,7 @@ def activate_device(body: dict[str, str]) -> dict[str, object]:
 @wallet_blueprint.auth_required(participant_auth)
 @wallet_blueprint.input(HistoryQuery, location="query", arg_name="query")
 @wallet_blueprint.output(HistoryOut)
-@wallet_blueprint.doc(summary="The wallet's movements, newest first, by pages")
+@wallet_blueprint.doc(summary="The wallet's movements, newest first, by pages", responses=[422])
 def history(query: dict[str, Any]) -> dict[str, object]:
     from wallet_server.app import db_session
 

@@ -148,9 +148,23 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
     else:
         click.echo("Données de démonstration déjà présentes / demo data already present.")
     click.echo(f"Identifiants / credentials: {credentials_file}")
+    click.echo(
+        "Application participant / participant app: "
+        f"http://{host}:{port}{_demo_activation_path(ctx)}"
+    )
     if not seed_only:
         start_demo_till(ctx, server_url=f"http://{host}:{port}")
         serve_app(ctx, host=host, port=port, workers=2)
+
+
+def _demo_activation_path(ctx: CliContext) -> str:
+    """A fresh one-time activation link for the first demo participant."""
+    from wallet_server.api.wallet import ACTIVATION_PATH
+    from wallet_server.demo import first_participant
+    from wallet_server.participants.activation import create_activation_code
+
+    code = ctx.run(lambda s: create_activation_code(s, first_participant(s), actor="demo").code)
+    return ACTIVATION_PATH.format(code=code)
 
 
 def start_demo_till(ctx: CliContext, *, server_url: str, port: int = 8700) -> None:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from wallet_server.errors import DomainError
 from wallet_server.ledger import Transfer, TransferPhase
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Redemption
@@ -51,7 +52,12 @@ def movements(
     )
     if before:
         moment, _, transfer_id = before.partition("|")
-        at = datetime.fromisoformat(moment)
+        try:
+            at = datetime.fromisoformat(moment)
+        except ValueError:
+            at = None
+        if at is None or at.tzinfo is None:
+            raise DomainError("invalid_request", field="before")
         query = query.where(
             or_(
                 Transfer.created_at < at,
