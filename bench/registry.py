@@ -65,5 +65,14 @@ BENCHMARKS: dict[str, Benchmark] = {
             quick_size=1_000,
             runner="bench.pos:run",
         ),
+        Benchmark(
+            name="pwa",
+            description="participant app: first load in KB (gzip; target ≤ 150) and offline "
+            "time to a visible pay code over N openings (target ≤ 1000 ms)",
+            size_name="openings",
+            full_size=10,
+            quick_size=3,
+            runner="bench.pwa:run",
+        ),
     )
 }
