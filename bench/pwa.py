@@ -11,6 +11,7 @@ time from navigation to a visible QR, the PIN typed at once (the PBKDF2 unlock i
 No baseline: the figures are the app's own, against the issue's fixed budget.
 """
 
+import base64
 import gzip
 import statistics
 import tempfile
@@ -55,9 +56,24 @@ def _seed(url: str, key_dir: Path) -> str:
     return f"/app/#/activate/{code}"
 
 
-def _gzip_size(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return len(gzip.compress(response.read(), compresslevel=6))
+def _gzip_size(body: bytes) -> int:
+    return len(gzip.compress(body, compresslevel=6))
+
+
+#: every body in the service worker's caches, base64, by URL
+_CACHED_BODIES = """async () => {
+    const bodies = {};
+    for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+            const bytes = new Uint8Array(await (await cache.match(request)).arrayBuffer());
+            let text = "";
+            for (const byte of bytes) text += String.fromCharCode(byte);
+            bodies[request.url] = btoa(text);
+        }
+    }
+    return bodies;
+}"""
 
 
 def _measure(base: str, activation: str, runs: int) -> dict[str, Any]:
@@ -69,33 +85,38 @@ def _measure(base: str, activation: str, runs: int) -> dict[str, Any]:
         )
         context = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True)
         page = context.new_page()
-        fetched: set[str] = set()
-        page.on("request", lambda request: fetched.add(request.url))
+        responses: list[Any] = []
+
+        def keep(response: Any) -> None:  # playwright wraps the handler: a real function
+            responses.append(response)
+
+        page.on("response", keep)
         page.goto(base + activation)
         page.fill("#pin-new", PIN)
         page.fill("#pin-confirm", PIN)
         page.click("#activate-submit")
         page.wait_for_selector("#balance")
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
-        cached = page.evaluate(
-            """async () => {
-                const urls = [];
-                for (const name of await caches.keys()) {
-                    for (const request of await (await caches.open(name)).keys()) {
-                        urls.push(request.url);
-                    }
-                }
-                return urls;
-            }"""
-        )
+        bodies = {
+            url: base64.b64decode(body) for url, body in page.evaluate(_CACHED_BODIES).items()
+        }
+        for response in responses:
+            try:
+                bodies.setdefault(response.url, response.body())
+            except Exception:  # a redirect or an opaque answer has no body to count
+                bodies.setdefault(response.url, b"")
         # the pay screen once online, so that the offline-capable code is stored
         page.click('a[href="#/pay"]')
         page.wait_for_selector("#pay-qr svg", timeout=20_000)
-        loaded = {url for url in fetched | set(cached) if url.startswith(base)}
-        sizes = {url: _gzip_size(url) for url in sorted(loaded) if "/activate" not in url}
+        worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
+        with urllib.request.urlopen(worker, timeout=10) as response:
+            bodies.setdefault(worker, response.read())  # the worker's own script
+        sizes = {url: _gzip_size(body) for url, body in bodies.items() if url.startswith(base)}
         context.set_offline(True)
         timings = []
         for _ in range(runs):
+            page.close()
+            page = context.new_page()  # the app opened afresh, as from the home screen
             start = time.perf_counter()
             page.goto(f"{base}/app/#/pay")
             page.fill("#pin-input", PIN)

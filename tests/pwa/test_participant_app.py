@@ -16,6 +16,7 @@ SCREENS = ["home", "history", "pay", "shops", "settings"]
 
 
 def _open_with_pin(page, server: str, route: str = "home") -> None:
+    page.goto("about:blank")  # a new document: the app opens afresh, locked
     page.goto(f"{server}/app/#/{route}")
     page.fill("#pin-input", PIN)
     page.click("#pin-submit")
