@@ -102,7 +102,7 @@ def test_no_serious_accessibility_violation_on_any_screen(
     path = activation_path(client, sessions, wallet.public_id)
     page.goto(server + path)
     if lang == "en":
-        page.evaluate("localStorage.setItem('lang', 'en')")
+        page.evaluate("localStorage.setItem('caisse-commune.app.lang', 'en')")  # as settings do
         page.reload()
     problems = {"activation": _axe(page)}
     page.fill("#pin-new", PIN)
