@@ -114,3 +114,18 @@ export function notice(kind, text, attrs) {
     h("div", { class: "notice-text" }, text),
   );
 }
+
+/** A decorative 24×24 icon from one path, in the text colour. */
+export function svgIcon(path) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  svg.setAttribute("class", "icon");
+  const p = document.createElementNS(ns, "path");
+  p.setAttribute("d", path);
+  p.setAttribute("fill", "currentColor");
+  svg.appendChild(p);
+  return svg;
+}

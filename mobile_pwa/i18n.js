@@ -24,7 +24,7 @@ const STRINGS = {
       "Ce navigateur ne peut pas protéger vos données ici. Ouvrez le lien dans Chrome ou Firefox, à une adresse qui commence par https.",
 
     offline: "Hors ligne",
-    offline_since: "dernière mise à jour : {when}",
+    offline_since: "mise à jour : {when}",
     offline_never: "pas encore de données",
     went_offline: "Connexion perdue. L'application marche hors ligne avec les dernières informations.",
     went_online: "Connexion revenue.",
@@ -104,6 +104,7 @@ const STRINGS = {
     history_more_done: "{n} mouvements de plus.",
     history_end: "C'est tout : il n'y a pas de mouvement plus ancien.",
     history_empty: "Pas encore de mouvement.",
+    history_stale: "Hors ligne — historique du {when}",
     history_offline:
       "Hors ligne : l'historique n'est pas disponible. Il faut une connexion internet.",
 
@@ -129,8 +130,9 @@ const STRINGS = {
       "Votre argent est réservé par un autre code de paiement, par exemple sur un autre téléphone.",
     pay_too_many: "Vous avez déjà trop de codes de paiement en attente.",
     pay_release: "Annuler les autres codes et créer un code ici",
-    pay_release_note: "Les autres codes ne marcheront plus.",
-    pay_renew: "Le code est refusé ? Créer un nouveau code",
+    pay_release_note: "Si vous les annulez, les autres codes ne marcheront plus.",
+    pay_renew: "Nouveau code",
+    pay_renew_label: "Nouveau code : à demander si le commerçant dit que ce code est refusé",
     pay_new_ready: "Nouveau code de paiement prêt.",
     pay_error: "Le code de paiement n'a pas pu être préparé.",
 
@@ -144,7 +146,7 @@ const STRINGS = {
     shops_count_none: "Aucun commerce trouvé.",
     shops_hours: "Horaires : {hours}",
     shops_categories: "Type : {cats}",
-    shops_map: "Ouvrir dans l'application de cartes",
+    shops_map: "Ouvrir le plan",
     shops_osm: "Voir sur OpenStreetMap",
     shops_offline: "Hors ligne — liste du {when}",
     shops_unavailable:
@@ -193,7 +195,7 @@ const STRINGS = {
       "This browser cannot protect your data here. Open the link in Chrome or Firefox, at an address starting with https.",
 
     offline: "Offline",
-    offline_since: "last update: {when}",
+    offline_since: "updated: {when}",
     offline_never: "no data yet",
     went_offline: "Connection lost. The app works offline with the latest information.",
     went_online: "Connection is back.",
@@ -267,6 +269,7 @@ const STRINGS = {
     history_more_done: "{n} more movements.",
     history_end: "That's all: there are no older movements.",
     history_empty: "No movements yet.",
+    history_stale: "Offline — history from {when}",
     history_offline: "Offline: the history is not available. You need an internet connection.",
 
     pay_title: "Pay",
@@ -290,8 +293,9 @@ const STRINGS = {
       "Your money is reserved by another pay code, for example on another phone.",
     pay_too_many: "You already have too many pay codes waiting.",
     pay_release: "Cancel the other codes and make a code here",
-    pay_release_note: "The other codes will stop working.",
-    pay_renew: "Code refused? Make a new code",
+    pay_release_note: "If you cancel them, the other codes will stop working.",
+    pay_renew: "New code",
+    pay_renew_label: "New code: ask for one if the shopkeeper says this code is refused",
     pay_new_ready: "New pay code ready.",
     pay_error: "The pay code could not be prepared.",
 
@@ -304,7 +308,7 @@ const STRINGS = {
     shops_count_none: "No shop found.",
     shops_hours: "Opening hours: {hours}",
     shops_categories: "Type: {cats}",
-    shops_map: "Open in the maps app",
+    shops_map: "Open in maps",
     shops_osm: "See on OpenStreetMap",
     shops_offline: "Offline — list from {when}",
     shops_unavailable:
@@ -456,7 +460,7 @@ function pad2(n) {
 export function timeOfDay(date) {
   return current === "en"
     ? `${pad2(date.getHours())}:${pad2(date.getMinutes())}`
-    : `${date.getHours()} h ${pad2(date.getMinutes())}`;
+    : `${date.getHours()}\u00a0h\u00a0${pad2(date.getMinutes())}`;
 }
 
 /** "23/11" in both languages (day first, as in the rest of Europe). */
