@@ -135,3 +135,54 @@ def _axe(page) -> list[str]:
             .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
     )
     return list(result)
+
+
+def test_five_wrong_pins_wipe_the_phone_until_a_new_activation(
+    phone, server, client, sessions, wallet
+):
+    page = phone.new_page()
+    activate(page, server, activation_path(client, sessions, wallet.public_id))
+    page.goto("about:blank")
+    page.goto(f"{server}/app/#/home")
+    for _ in range(5):
+        page.fill("#pin-input", "9999")
+        page.click("#pin-submit")
+        expect(page.locator("#pin-error")).to_be_visible()
+    page.goto("about:blank")
+    page.goto(f"{server}/app/#/home")
+    expect(page.locator("#pin-input")).to_have_count(0)  # nothing left to unlock
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.includes('vault'))") == []
+    activate(page, server, activation_path(client, sessions, wallet.public_id))
+    expect(page.locator("#balance")).to_have_text(re.compile(r"100,00\s€"))
+
+
+def test_a_revoked_phone_is_told_in_plain_words_and_wiped(phone, server, client, sessions, wallet):
+    from tests.payments import staff_headers
+
+    page = phone.new_page()
+    activate(page, server, activation_path(client, sessions, wallet.public_id))
+    revoked = client.post(
+        f"/api/v1/participants/{wallet.public_id}/devices/revoke",
+        headers=staff_headers(client, sessions),
+    )
+    assert revoked.status_code == 200
+    page.click('a[href="#/history"]')
+    expect(page.locator("body")).to_contain_text("plus relié", timeout=20_000)
+
+
+def test_every_screen_fits_a_small_phone_without_sideways_scrolling(
+    phone, server, client, sessions, wallet, till
+):
+    page = phone.new_page()
+    activate(page, server, activation_path(client, sessions, wallet.public_id))
+    for screen in SCREENS:
+        page.click(f'a[href="#/{screen}"]')
+        page.wait_for_timeout(300)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (screen, width)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")  # large text setting
+    for screen in SCREENS:
+        page.click(f'a[href="#/{screen}"]')
+        page.wait_for_timeout(300)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (screen, "200 %", width)
