@@ -8,11 +8,11 @@ reaches the server: it only unlocks the credential on the phone.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet_server.credentials import digest, new_short_code, normalize_code
+from wallet_server.credentials import digest, new_short_code
 from wallet_server.errors import DomainError
+from wallet_server.one_time_codes import claim_code
 from wallet_server.orm import utcnow
 from wallet_server.participants.devices import BoundDevice, bind_device
 from wallet_server.participants.models import ActivationCode, Participant, ParticipantStatus
@@ -63,16 +63,11 @@ def activate(
 ) -> Activation:
     """Exchange an activation code for a device credential, exactly once."""
     now = now or utcnow()
-    found = session.scalar(
-        select(ActivationCode)
-        .where(ActivationCode.code_hash == digest(normalize_code(code)))
-        .with_for_update()
-    )
-    if found is None or found.used_at is not None or found.expires_at <= now:
+    found = claim_code(session, ActivationCode, code, now)
+    if found is None:
         raise ActivationError("invalid_activation_code")
     participant = session.get(Participant, found.participant_id)
     assert participant is not None
     if participant.status != ParticipantStatus.ACTIVE.value:
         raise ActivationError("participant_not_active")
-    found.used_at = now
     return Activation(participant, bind_device(session, participant, label=label or "app"))

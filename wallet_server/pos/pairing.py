@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet_server.credentials import digest, new_credential, new_short_code, normalize_code
+from wallet_server.credentials import digest, new_credential, new_short_code
 from wallet_server.errors import DomainError
+from wallet_server.one_time_codes import claim_code
 from wallet_server.orm import utcnow
 from wallet_server.pos.models import PairingCode, PosDevice
 from wallet_server.shops.models import Shop
@@ -52,14 +53,9 @@ def pair_device(
 ) -> PairedDevice:
     """Exchange a pairing code for a device credential, exactly once."""
     now = now or utcnow()
-    pairing = session.scalar(
-        select(PairingCode)
-        .where(PairingCode.code_hash == digest(normalize_code(code)))
-        .with_for_update()
-    )
-    if pairing is None or pairing.used_at is not None or pairing.expires_at <= now:
+    pairing = claim_code(session, PairingCode, code, now)
+    if pairing is None:
         raise PairingError("invalid_pairing_code")
-    pairing.used_at = now
     credential = new_credential()
     device = PosDevice(
         shop_id=pairing.shop_id,
