@@ -205,6 +205,27 @@ MESSAGES: dict[str, Message] = {
     "internal_error": Message(
         "Erreur interne ; rien n'a été modifié.", "Internal error; nothing was changed."
     ),
+    # bank details (payouts to shops)
+    "bank_holder_missing": Message(
+        "Indiquez le titulaire du compte bancaire.", "Give the bank account holder's name."
+    ),
+    "bank_holder_too_long": Message(
+        "Le nom du titulaire ne peut dépasser 70 caractères.",
+        "The account holder's name cannot exceed 70 characters.",
+    ),
+    "iban_invalid": Message(
+        "IBAN invalide : vérifiez chaque caractère (exemple : FR76 3000 6000 0112 3456 7890 189).",
+        "Invalid IBAN: check every character (example: FR76 3000 6000 0112 3456 7890 189).",
+    ),
+    "iban_outside_sepa": Message(
+        "Cet IBAN n'est pas dans la zone SEPA : un virement SEPA ne peut pas y aller.",
+        "This IBAN is outside the SEPA area: a SEPA transfer cannot reach it.",
+    ),
+    "bic_invalid": Message(
+        "BIC invalide : 8 ou 11 lettres et chiffres (exemple : AGRIFRPP).",
+        "Invalid BIC: 8 or 11 letters and digits (example: AGRIFRPP).",
+    ),
+    # console sections add their refusals below, one block per section
 }
 
 

@@ -1,6 +1,7 @@
 """Imports every model so that Base.metadata is complete (Alembic, create_all in tools)."""
 
 from wallet_server.allocations.models import Allocation, AllocationPolicy, AllocationRun
+from wallet_server.audit.models import AuditEntry
 from wallet_server.contributions.models import (
     ContributionPayment,
     ContributionScale,
@@ -11,7 +12,8 @@ from wallet_server.ledger.model import Account, OpenHold, Transfer
 from wallet_server.orm import Base
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Conflict, PairingCode, PosDevice, Redemption, Refund
-from wallet_server.shops.models import Shop
+from wallet_server.reimbursements.models import PayoutBatch, PayoutLine
+from wallet_server.shops.models import Shop, ShopDecision
 from wallet_server.tokens.models import (
     BlocklistEntry,
     IssuedToken,
@@ -19,6 +21,7 @@ from wallet_server.tokens.models import (
     SigningKeyRecord,
 )
 from wallet_server.users.models import ApiSession, User
+from wallet_server.vouchers.models import Voucher, VoucherSheet
 
 __all__ = [
     "Account",
@@ -26,6 +29,7 @@ __all__ = [
     "AllocationPolicy",
     "AllocationRun",
     "ApiSession",
+    "AuditEntry",
     "Base",
     "BlocklistEntry",
     "Conflict",
@@ -37,12 +41,17 @@ __all__ = [
     "PairingCode",
     "Participant",
     "ParticipantDevice",
+    "PayoutBatch",
+    "PayoutLine",
     "PosDevice",
     "Redemption",
     "Refund",
     "Shop",
+    "ShopDecision",
     "SigningKeyRecord",
     "Subsidy",
     "Transfer",
     "User",
+    "Voucher",
+    "VoucherSheet",
 ]

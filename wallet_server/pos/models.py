@@ -94,7 +94,9 @@ class Conflict(Base):
     """An offline payment the server honoured although the token was no longer good."""
 
     __tablename__ = "conflicts"
-    __table_args__ = (CheckConstraint("status IN ('open', 'resolved')", name="status_known"),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'recovering', 'resolved')", name="status_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     redemption_id: Mapped[int] = mapped_column(ForeignKey("redemptions.id"), unique=True)
@@ -103,5 +105,10 @@ class Conflict(Base):
     reason: Mapped[str] = mapped_column(String(20))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(10), default="open")
+    #: "written_off", "recovered" (from the next allocation) or "repaid"
     resolution: Mapped[str] = mapped_column(String(200), default="")
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    #: the transfer that settled it, if one did (a write-off: conflicts → wallet)
+    resolution_transfer_id: Mapped[str | None] = mapped_column(ForeignKey("transfers.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

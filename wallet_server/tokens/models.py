@@ -32,6 +32,8 @@ class IssuedToken(Base):
     hold_id: Mapped[str] = mapped_column(ForeignKey("transfers.id"), unique=True)
     cap_cents: Mapped[int] = mapped_column(BigInteger)
     offline: Mapped[bool] = mapped_column(default=False)
+    #: "code" (a phone's pay code, at most max_outstanding) or "voucher" (printed on paper)
+    kind: Mapped[str] = mapped_column(String(8), default="code", server_default="code")
     issued_at: Mapped[datetime] = mapped_column()
     expires_at: Mapped[datetime] = mapped_column()
 
