@@ -1,8 +1,6 @@
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
-
-from datetime import date
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
