@@ -49,6 +49,9 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(coordination_blueprint, url_prefix="/api/v1")
     app.register_blueprint(wallet_blueprint, url_prefix="/api/v1")
     app.register_blueprint(pwa_blueprint, url_prefix="/app")
+    from wallet_server.console import register_console
+
+    register_console(app)
     return app
 
 

@@ -66,6 +66,10 @@ MESSAGES: dict[str, Message] = {
         "Niveau de cotisation invalide.", "Invalid contribution level."
     ),
     "missing_column": Message("Colonne manquante dans le fichier.", "Column missing in the file."),
+    "invalid_status_change": Message(
+        "Ce changement de statut n'est pas possible depuis le statut actuel.",
+        "This status change is not possible from the current status.",
+    ),
     "participant_not_found": Message("Participant introuvable.", "Participant not found."),
     # shops
     "invalid_name": Message("Le nom est obligatoire.", "The name is required."),
@@ -226,6 +230,155 @@ MESSAGES: dict[str, Message] = {
         "Invalid BIC: 8 or 11 letters and digits (example: AGRIFRPP).",
     ),
     # console sections add their refusals below, one block per section
+    # reimbursements: statements, payout batches, SEPA files
+    "bank_details_missing": Message(
+        "Coordonnées bancaires non renseignées : saisissez l'IBAN et le titulaire du compte.",
+        "No bank details: enter the IBAN and the account holder.",
+    ),
+    "fund_bank_missing": Message(
+        "Compte bancaire du fonds non configuré : l'administrateur doit définir les variables"
+        " d'environnement CAISSE_FUND_NAME (titulaire) et CAISSE_FUND_IBAN, et si possible"
+        " CAISSE_FUND_BIC, puis redémarrer le serveur.",
+        "The fund's bank account is not configured: the administrator must set the environment"
+        " variables CAISSE_FUND_NAME (holder) and CAISSE_FUND_IBAN, and if possible"
+        " CAISSE_FUND_BIC, then restart the server.",
+    ),
+    "fund_bank_invalid": Message(
+        "Compte bancaire du fonds invalide : l'administrateur doit corriger CAISSE_FUND_NAME,"
+        " CAISSE_FUND_IBAN ou CAISSE_FUND_BIC (la variable en cause est indiquée).",
+        "The fund's bank account is invalid: the administrator must correct CAISSE_FUND_NAME,"
+        " CAISSE_FUND_IBAN or CAISSE_FUND_BIC (the variable at fault is named).",
+    ),
+    "period_invalid": Message(
+        "Période invalide : la date de fin précède la date de début.",
+        "Invalid period: the end date is before the start date.",
+    ),
+    "payout_nothing_due": Message(
+        "Aucun commerce à rembourser jusqu'à cette date (ou aucun avec des coordonnées"
+        " bancaires valides) : aucun lot n'a été créé.",
+        "No shop is owed money up to this date (or none has valid bank details): no batch"
+        " was created.",
+    ),
+    "payout_period_in_future": Message(
+        "La fin de période ne peut pas être dans le futur.",
+        "The end of the period cannot be in the future.",
+    ),
+    "payout_execution_date_past": Message(
+        "La date d'exécution du virement ne peut pas être passée.",
+        "The transfer's execution date cannot be in the past.",
+    ),
+    "payout_already_paid": Message(
+        "Ce lot est déjà marqué payé : les virements ont été enregistrés une seule fois.",
+        "This batch is already marked paid: its transfers were recorded once only.",
+    ),
+    "payout_batch_cancelled": Message(
+        "Ce lot a été annulé : préparez-en un nouveau.",
+        "This batch was cancelled: prepare a new one.",
+    ),
+    "payout_batch_not_found": Message("Lot de virements introuvable.", "Payout batch not found."),
+    "payout_exceeds_balance": Message(
+        "Le solde d'un commerce est devenu inférieur au montant du lot (remboursement depuis la"
+        " préparation ?) : annulez ce lot et préparez-en un nouveau.",
+        "A shop's balance is now below its amount in the batch (a refund since it was"
+        " prepared?): cancel this batch and prepare a new one.",
+    ),
+    "payout_transfer_refused": Message(
+        "Le grand livre a refusé un virement du lot : rien n'a été enregistré.",
+        "The ledger refused one of the batch's transfers: nothing was recorded.",
+    ),
+    "sepa_file_invalid": Message(
+        "Le fichier SEPA produit n'est pas conforme au schéma : rien n'a été téléchargé.",
+        "The SEPA file produced does not match the schema: nothing was downloaded.",
+    ),
+    # shops: committee decisions, directory, tills and their offline limits
+    "invalid_decision": Message(
+        "Décision inconnue : approuver ou suspendre.", "Unknown decision: approve or suspend."
+    ),
+    "criterion_missing": Message(
+        "Chaque critère (qualité, proximité, accessibilité) doit recevoir une note.",
+        "Every criterion (quality, locality, accessibility) needs a score.",
+    ),
+    "criterion_unknown": Message(
+        "Critère inconnu : seuls qualité, proximité et accessibilité sont notés.",
+        "Unknown criterion: only quality, locality and accessibility are scored.",
+    ),
+    "score_out_of_range": Message(
+        "Chaque note est un nombre entier de 0 à 5.", "Each score is a whole number from 0 to 5."
+    ),
+    "low_score_needs_comment": Message(
+        "Une note de 2 ou moins doit être expliquée par un commentaire.",
+        "A score of 2 or less must be explained in a comment.",
+    ),
+    "suspension_reason_required": Message(
+        "Une suspension doit être motivée : indiquez la raison.",
+        "A suspension must state its reason: fill in the note.",
+    ),
+    "field_too_long": Message("Un des champs est trop long.", "One of the fields is too long."),
+    "too_many_categories": Message(
+        "Trop de catégories : 12 au plus.", "Too many categories: 12 at most."
+    ),
+    "device_revoked": Message(
+        "Cette caisse est révoquée : ses limites ne changent plus.",
+        "This till is revoked: its limits no longer change.",
+    ),
+    "offline_limit_invalid": Message(
+        "Limite hors ligne invalide : un nombre entier.", "Invalid offline limit: a whole number."
+    ),
+    "offline_limit_negative": Message(
+        "Une limite hors ligne ne peut pas être négative.", "An offline limit cannot be negative."
+    ),
+    "offline_amount_above_cap": Message(
+        "Le montant par paiement hors ligne ne peut dépasser le plafond d'un code de paiement.",
+        "The amount per offline payment cannot exceed a pay code's cap.",
+    ),
+    "offline_count_too_high": Message(
+        "Nombre de paiements hors ligne trop élevé (10 000 au plus).",
+        "Too many offline payments allowed (10,000 at most).",
+    ),
+    "offline_total_too_high": Message(
+        "Total hors ligne trop élevé (10 000 € au plus par caisse).",
+        "Offline total too high (€10,000 at most per till).",
+    ),
+    "offline_hours_out_of_range": Message(
+        "Durée hors ligne hors bornes : au moins 1 heure, et pas plus que le délai de"
+        " synchronisation des codes de paiement.",
+        "Offline duration out of bounds: at least 1 hour, and no more than the pay codes'"
+        " sync grace period.",
+    ),
+    # conflicts
+    "conflict_not_found": Message("Conflit introuvable.", "Conflict not found."),
+    "conflict_already_resolved": Message(
+        "Ce conflit est déjà réglé.", "This conflict is already settled."
+    ),
+    "conflict_not_open": Message(
+        "Ce conflit n'est plus ouvert : son règlement est déjà choisi.",
+        "This conflict is no longer open: its settlement was already chosen.",
+    ),
+    "conflict_nothing_owed": Message(
+        "Le porte-monnaie n'est pas à découvert : il n'y a rien à rembourser.",
+        "The wallet is not overdrawn: there is nothing to repay.",
+    ),
+    # paper vouchers
+    "voucher_count_invalid": Message(
+        "Nombre de bons invalide : de 1 à 40 par planche.",
+        "Invalid number of vouchers: 1 to 40 per sheet.",
+    ),
+    "voucher_value_invalid": Message(
+        "Valeur de bon invalide : plus de 0 € et au plus le plafond d'un code de paiement.",
+        "Invalid voucher value: more than €0 and at most the cap of one pay code.",
+    ),
+    "voucher_already_used": Message(
+        "Ce bon a déjà servi dans un commerce : il ne peut plus être annulé.",
+        "This voucher was already used at a shop: it can no longer be cancelled.",
+    ),
+    "voucher_not_outstanding": Message(
+        "Ce bon est déjà annulé ou expiré.", "This voucher is already cancelled or expired."
+    ),
+    "voucher_sheet_spent": Message(
+        "Plus aucun bon de cette planche n'est en cours : rien à annuler.",
+        "No voucher of this sheet is outstanding any more: nothing to cancel.",
+    ),
+    "voucher_not_found": Message("Bon ou planche introuvable.", "Voucher or sheet not found."),
 }
 
 

@@ -1,0 +1,1 @@
+"""One module per console section; each is imported by `register_console`."""
