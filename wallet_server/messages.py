@@ -57,6 +57,15 @@ MESSAGES: dict[str, Message] = {
     ),
     "username_taken": Message("Cet identifiant est déjà pris.", "This username is taken."),
     "invalid_username": Message("Identifiant invalide.", "Invalid username."),
+    "user_not_found": Message("Compte introuvable.", "Account not found."),
+    "cannot_deactivate_self": Message(
+        "Vous ne pouvez pas désactiver votre propre compte.",
+        "You cannot deactivate your own account.",
+    ),
+    "manager_needs_shop": Message(
+        "Un compte « commerce » doit être rattaché à un commerce.",
+        "A shop manager account must belong to a shop.",
+    ),
     # participants
     "invalid_month": Message("Mois invalide (AAAA-MM).", "Invalid month (YYYY-MM)."),
     "invalid_household_size": Message(
@@ -87,6 +96,11 @@ MESSAGES: dict[str, Message] = {
         "A transfer was refused; nothing was recorded for this batch.",
     ),
     "invalid_funder": Message("Le financeur est obligatoire.", "The funder is required."),
+    "run_not_found": Message("Allocation introuvable.", "Allocation run not found."),
+    "run_finished": Message(
+        "Cette allocation est déjà terminée ; relancez le mois pour la compléter.",
+        "This allocation run has already ended; run the month again to complete it.",
+    ),
     # pay codes (paytoken)
     "too_large": Message(
         "Code trop long : ce n'est pas un code de paiement.",
@@ -379,6 +393,13 @@ MESSAGES: dict[str, Message] = {
         "No voucher of this sheet is outstanding any more: nothing to cancel.",
     ),
     "voucher_not_found": Message("Bon ou planche introuvable.", "Voucher or sheet not found."),
+    # reports
+    "report_months_reversed": Message(
+        "Le premier mois doit précéder le dernier.", "The first month must come before the last."
+    ),
+    "report_window_too_long": Message(
+        "Période trop longue : 60 mois au plus.", "Period too long: 60 months at most."
+    ),
 }
 
 

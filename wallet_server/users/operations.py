@@ -136,3 +136,26 @@ def user_for_token(session: Session, token: str) -> User:
 
 def close_session(session: Session, token: str) -> None:
     session.execute(delete(ApiSession).where(ApiSession.token_hash == digest(token)))
+
+
+def set_active(session: Session, user: User, active: bool, *, by: User) -> None:
+    """Deactivating ends every open session at once; an admin cannot lock themselves out."""
+    if user.id == by.id and not active:
+        raise AuthError("cannot_deactivate_self")
+    user.active = active
+    if not active:
+        session.execute(delete(ApiSession).where(ApiSession.user_id == user.id))
+    session.flush()
+
+
+def reset_totp(session: Session, user: User) -> NewUser:
+    """A new second factor (a lost phone): the old app's codes stop working at once."""
+    user.totp_secret = pyotp.random_base32()
+    user.totp_last_step = 0
+    session.execute(delete(ApiSession).where(ApiSession.user_id == user.id))
+    session.flush()
+    return NewUser(user, provisioning_uri(user))
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.username)))
