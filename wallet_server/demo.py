@@ -17,30 +17,41 @@ from wallet_server.participants.devices import bind_device
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import Enrollment, enroll_many
 from wallet_server.pos.pairing import create_pairing_code, pair_device
+from wallet_server.reimbursements.bank import checked_bank_details
 from wallet_server.shops.models import Shop, ShopStatus
 from wallet_server.shops.operations import add_shop, change_shop_status
 from wallet_server.users.models import Role
 from wallet_server.users.operations import NewUser, create_user
 
 DEMO_ADMIN = "admin"
+#: one account per role, to see the console as each of them (same password as the admin)
+DEMO_STAFF = (
+    ("coordination", Role.COORDINATOR, "Coordination (démo)"),
+    ("comite", Role.COMMITTEE, "Comité citoyen (démo)"),
+    ("cagette", Role.SHOP_MANAGER, "La Cagette (démo)"),
+)
+#: name, address, hours, categories, and a sample IBAN (valid checksum, not a real account)
 DEMO_SHOPS = (
     (
         "La Cagette",
         "2 rue Georges Méliès, Montpellier",
         "lun.–sam. 9h–20h",
         ["épicerie coopérative", "bio"],
+        "FR7630006000011234567890189",
     ),
     (
         "Marché paysan des Arceaux",
         "Boulevard des Arceaux, Montpellier",
         "mar. et sam. 7h–13h",
         ["marché", "producteurs"],
+        "FR1420041010050500013M02606",
     ),
     (
         "Épicerie solidaire du Petit Bard",
         "Rue des Araucarias, Montpellier",
         "mar.–ven. 10h–18h",
         ["épicerie sociale"],
+        "FR7612548029981234567890161",
     ),
 )
 DEMO_NAMES = (
@@ -80,6 +91,7 @@ DEMO_NAMES = (
 @dataclass(frozen=True)
 class SeededDemo:
     admin: NewUser
+    staff: tuple[NewUser, ...]
     shops: int
     participants: int
     month: str
@@ -93,7 +105,7 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
     """Seed in one transaction, then run the month's allocation as a coordinator would."""
     rng = random.Random(2026)  # the same demo every time, apart from ids and secrets
 
-    def seed(session: Session) -> tuple[NewUser, str, str, str]:
+    def seed(session: Session) -> tuple[NewUser, tuple[NewUser, ...], str, str, str]:
         admin = create_user(
             session,
             username=DEMO_ADMIN,
@@ -102,11 +114,24 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
             display_name="Admin (démo)",
         )
         shops = []
-        for name, address, hours, categories in DEMO_SHOPS:
+        for name, address, hours, categories, iban in DEMO_SHOPS:
             shop = add_shop(
                 session, name=name, address=address, opening_hours=hours, categories=categories
             )
+            bank = checked_bank_details(iban, "", name)
+            shop.iban, shop.bic, shop.account_holder = bank.iban, bank.bic, bank.holder
             shops.append(change_shop_status(session, shop, ShopStatus.APPROVED))
+        staff = tuple(
+            create_user(
+                session,
+                username=username,
+                password=password,
+                role=role,
+                display_name=display,
+                shop_id=shops[0].id if role == Role.SHOP_MANAGER else None,
+            )
+            for username, role, display in DEMO_STAFF
+        )
         code = create_pairing_code(session, shops[0], actor="demo").code
         till = pair_device(session, code, name="Caisse 1 (démo)").credential
         participants = enroll_many(
@@ -137,12 +162,13 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
             session, funder="Métropole (démo)", amount_cents=300000, received_on=today, actor="demo"
         )
         phone = bind_device(session, participants[0], label="téléphone (démo)").credential
-        return admin, participants[0].public_id, phone, till
+        return admin, staff, participants[0].public_id, phone, till
 
-    admin, public_id, phone, till = run_in_transaction(session_factory, seed)
+    admin, staff, public_id, phone, till = run_in_transaction(session_factory, seed)
     run_allocation(session_factory, month=month, actor="demo")
     return SeededDemo(
         admin=admin,
+        staff=staff,
         shops=len(DEMO_SHOPS),
         participants=len(DEMO_NAMES),
         month=month,

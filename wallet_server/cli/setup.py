@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import pyotp
 import qrcode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +25,9 @@ from wallet_server.orm import utcnow
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user
+
+#: the demo's admin account (wallet_server.demo.DEMO_ADMIN, without importing the demo here)
+DEMO_ADMIN_NAME = "admin"
 
 
 @click.group("db")
@@ -137,7 +141,11 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
             f"totp_uri: {seeded.admin.totp_uri}\n"
             f"participant: {seeded.participant_public_id}\n"
             f"participant_credential: {seeded.participant_credential}\n"
-            f"till_credential: {seeded.till_credential}\n",
+            f"till_credential: {seeded.till_credential}\n"
+            + "".join(
+                f"staff: {member.user.username} {member.user.role} {member.user.totp_secret}\n"
+                for member in seeded.staff
+            ),
         )
         click.echo(
             f"Fonds de démonstration créé / demo fund seeded: {seeded.participants} "
@@ -149,12 +157,41 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
         click.echo("Données de démonstration déjà présentes / demo data already present.")
     click.echo(f"Identifiants / credentials: {credentials_file}")
     click.echo(
+        f"Console: http://{host}:{port}/console/  (code à 6 chiffres / 6-digit code:"
+        " caisse demo-code admin ; autres rôles / other roles: coordination, comite, cagette)"
+    )
+    click.echo(
         "Application participant / participant app: "
         f"http://{host}:{port}{_demo_activation_path(ctx)}"
     )
     if not seed_only:
         start_demo_till(ctx, server_url=f"http://{host}:{port}")
         serve_app(ctx, host=host, port=port, workers=2)
+
+
+@click.command("demo-code")
+@click.argument("username", default=DEMO_ADMIN_NAME)
+@pass_context
+def demo_code(ctx: CliContext, username: str) -> None:
+    """The current 6-digit code of a DEMO account (read from the demo credentials file only)."""
+    credentials_file = ctx.settings.instance_dir / "demo-credentials.txt"
+    if not credentials_file.exists():
+        raise click.ClickException(
+            "Pas de fonds de démonstration ici : lancez « make demo ». / "
+            "No demo fund here: run `make demo`."
+        )
+    secrets_by_user: dict[str, str] = {}
+    lines = credentials_file.read_text().splitlines()
+    for line in lines:
+        key, _, value = line.partition(": ")
+        if key == "totp_secret":
+            secrets_by_user[DEMO_ADMIN_NAME] = value.strip()
+        elif key == "staff":
+            name, _role, secret = value.split()
+            secrets_by_user[name] = secret
+    if username not in secrets_by_user:
+        raise click.ClickException(f"{username}: compte de démo inconnu / unknown demo account")
+    click.echo(pyotp.TOTP(secrets_by_user[username]).now())
 
 
 def _demo_activation_path(ctx: CliContext) -> str:
@@ -236,4 +273,4 @@ def serve_app(ctx: CliContext, *, host: str, port: int, workers: int) -> None:
     Server().run()
 
 
-COMMANDS = [db_group, init, demo, serve]
+COMMANDS = [db_group, init, demo, demo_code, serve]
