@@ -23,6 +23,8 @@ class TokenSettings:
     max_outstanding: int = 3
     #: tolerated difference between a till's clock and ours
     clock_skew_seconds: int = 300
+    #: how long a printed paper voucher stays valid (two months: it is handed over in person)
+    voucher_seconds: int = 62 * 24 * 3600
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any]) -> "TokenSettings":
@@ -48,6 +50,11 @@ class Settings:
     #: private signing keys, outside the database (CAISSE_KEY_DIR; default instance/keys)
     key_dir: Path = Path("instance/keys")
     tokens: TokenSettings = field(default_factory=TokenSettings)
+    #: the address participants reach, printed in activation letters (CAISSE_PUBLIC_URL);
+    #: empty: the address the coordinator's browser used
+    public_url: str = ""
+    #: the fund's local time, for dates shown in the console (CAISSE_TIMEZONE)
+    timezone: str = "Europe/Paris"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -70,6 +77,8 @@ class Settings:
                 overrides.pop("key_dir", os.environ.get("CAISSE_KEY_DIR", instance_dir / "keys"))
             ),
             tokens=TokenSettings.from_env(overrides),
+            public_url=overrides.pop("public_url", os.environ.get("CAISSE_PUBLIC_URL", "")),
+            timezone=overrides.pop("timezone", os.environ.get("CAISSE_TIMEZONE", "Europe/Paris")),
             extra=overrides,
         )
 

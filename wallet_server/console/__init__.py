@@ -52,7 +52,7 @@ def register_console(app: Flask) -> None:
 def local_zone() -> ZoneInfo:
     from flask import current_app
 
-    return ZoneInfo(current_app.extensions["caisse.settings"].extra.get("timezone", "Europe/Paris"))
+    return ZoneInfo(current_app.extensions["caisse.settings"].timezone)
 
 
 @console.before_request

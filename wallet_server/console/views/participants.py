@@ -212,7 +212,7 @@ def participant_letter(public_id: str) -> str:
     participant = _participant(public_id)
     user = logged_in_user()
     created = create_activation_code(db_session(), participant, actor=f"user:{user.username}")
-    base = current_app.extensions["caisse.settings"].extra.get("public_url") or request.host_url
+    base = current_app.extensions["caisse.settings"].public_url or request.host_url
     link = base.rstrip("/") + ACTIVATION_PATH.format(code=created.code)
     audit(
         "participant.activation_letter",
