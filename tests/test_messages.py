@@ -8,7 +8,7 @@ from wallet_server.ledger import LedgerError
 from wallet_server.messages import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[1]
-RAISED = re.compile(r'(?<!Assertion)(?:Error|Pin)\(\s*"([a-z_]+)"')
+RAISED = re.compile(r'(?<!Assertion)(?<!Form)(?:Error|Pin)\(\s*"([a-z_]+)"')
 
 
 def _raised_codes() -> set[str]:

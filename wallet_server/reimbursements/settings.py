@@ -1,0 +1,59 @@
+"""The fund's own bank account, the debtor of every payout file, read from the environment.
+
+It is read when a file is built rather than at start-up: a fund that never pays by SEPA file
+needs none of it, and a missing variable is then reported to the admin by name.
+"""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from wallet_server.errors import DomainError
+from wallet_server.reimbursements.bank import BankDetails, BankDetailsError, checked_bank_details
+
+NAME_VARIABLE = "CAISSE_FUND_NAME"
+IBAN_VARIABLE = "CAISSE_FUND_IBAN"
+BIC_VARIABLE = "CAISSE_FUND_BIC"
+_ALL_VARIABLES = (NAME_VARIABLE, IBAN_VARIABLE, BIC_VARIABLE)
+
+#: which variable to correct for each refusal of checked_bank_details
+_VARIABLE_OF_REFUSAL = {
+    "bank_holder_missing": NAME_VARIABLE,
+    "bank_holder_too_long": NAME_VARIABLE,
+    "iban_invalid": IBAN_VARIABLE,
+    "iban_outside_sepa": IBAN_VARIABLE,
+    "bic_invalid": BIC_VARIABLE,
+}
+
+
+class FundBankError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class FundBankAccount:
+    #: the debtor's name in the file, as the fund's bank knows it
+    name: str
+    iban: str
+    #: "" when not set and not derivable from the IBAN: SEPA lets the bank find it
+    bic: str
+
+
+def fund_bank_account(environ: Mapping[str, str] | None = None) -> FundBankAccount:
+    """The fund's account from CAISSE_FUND_NAME, CAISSE_FUND_IBAN and CAISSE_FUND_BIC.
+
+    Name and IBAN are required; the BIC is optional (SEPA transfers are IBAN-only since 2016)
+    and derived from the IBAN when schwifty knows the bank.
+    """
+    environ = os.environ if environ is None else environ
+    for variable in (NAME_VARIABLE, IBAN_VARIABLE):
+        if not environ.get(variable, "").strip():
+            raise FundBankError("fund_bank_missing", variable=variable)
+    try:
+        details: BankDetails = checked_bank_details(
+            environ[IBAN_VARIABLE], environ.get(BIC_VARIABLE, ""), environ[NAME_VARIABLE]
+        )
+    except BankDetailsError as error:
+        variable = _VARIABLE_OF_REFUSAL.get(error.code, ", ".join(_ALL_VARIABLES))
+        raise FundBankError("fund_bank_invalid", variable=variable, reason=error.code) from None
+    return FundBankAccount(name=details.holder, iban=details.iban, bic=details.bic)
