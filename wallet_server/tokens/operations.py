@@ -87,7 +87,9 @@ def published_keyset(
     """Keys a POS needs: the current one and every retired one whose tokens may still be
     presented (issued before retirement, so expired by retirement + the longest lifetime)."""
     now = now or utcnow()
-    horizon = now - timedelta(seconds=settings.offline_seconds + settings.clock_skew_seconds)
+    # Paper vouchers live far longer than phone codes: a key signs for both.
+    longest = max(settings.offline_seconds, settings.voucher_seconds)
+    horizon = now - timedelta(seconds=longest + settings.clock_skew_seconds)
     records = session.scalars(
         select(SigningKeyRecord)
         .where((SigningKeyRecord.valid_until.is_(None)) | (SigningKeyRecord.valid_until > horizon))
@@ -205,7 +207,8 @@ def _refuse_too_many(session: Session, account_id: int, settings: TokenSettings)
             select(func.count())
             .select_from(IssuedToken)
             .join(OpenHold, OpenHold.transfer_id == IssuedToken.hold_id)
-            .where(IssuedToken.account_id == account_id)
+            # paper vouchers are bounded per sheet, not by the phone's limit
+            .where(IssuedToken.account_id == account_id, IssuedToken.kind == "code")
         )
         or 0
     )

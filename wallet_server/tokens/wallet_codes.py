@@ -21,7 +21,8 @@ def outstanding_codes(session: Session, participant: Participant) -> list[Issued
         session.scalars(
             select(IssuedToken)
             .join(OpenHold, OpenHold.transfer_id == IssuedToken.hold_id)
-            .where(IssuedToken.participant_id == participant.id)
+            # paper vouchers are the coordinators' to track: the phone lists its own codes
+            .where(IssuedToken.participant_id == participant.id, IssuedToken.kind == "code")
             .order_by(IssuedToken.issued_at)
         )
     )
@@ -34,8 +35,23 @@ def cancel_code(
     next sync (an offline till that takes it before then is paid through the conflict path,
     as for any code used twice)."""
     issued = session.get(IssuedToken, token_id)
-    if issued is None or issued.participant_id != participant.id:
+    if issued is None or issued.participant_id != participant.id or issued.kind != "code":
         raise DomainError("token_not_found")
+    actor = f"participant:{participant.public_id}"
+    release_token(session, issued, actor=actor, reason="cancelled by the participant", now=now)
+    return issued
+
+
+def release_token(
+    session: Session,
+    issued: IssuedToken,
+    *,
+    actor: str,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """Void an unused token's hold and blocklist the token; refused with
+    `token_not_outstanding` if its hold is no longer open (used, cancelled or expired)."""
     clearing = fund_account(session, FundAccount.CLEARING)
     lock_accounts(session, [issued.account_id, clearing.id])
     if session.get(OpenHold, issued.hold_id, populate_existing=True) is None:
@@ -43,15 +59,14 @@ def cancel_code(
     void_hold(
         session,
         issued.hold_id,
-        transfer_id=f"cancel:{token_id}",
-        actor=f"participant:{participant.public_id}",
+        transfer_id=cancel_transfer_id(issued.token_id),
+        actor=actor,
         kind="token_cancel",
         now=now or utcnow(),
     )
-    revoke(
-        session,
-        actor=f"participant:{participant.public_id}",
-        token_id=token_id,
-        reason="cancelled by the participant",
-    )
-    return issued
+    revoke(session, actor=actor, token_id=issued.token_id, reason=reason)
+
+
+def cancel_transfer_id(token_id: str) -> str:
+    """The id of the void that cancels a token: whoever cancelled it, it happened once."""
+    return f"cancel:{token_id}"
