@@ -43,7 +43,8 @@ def form_int(name: str, *, minimum: int, maximum: int, required: bool = True) ->
     raw = request.form.get(name, "").strip()
     if not raw and not required:
         return None
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
+    # the length check first: int() of thousands of digits is refused by Python itself
+    if not raw.isdigit() or len(raw) > len(str(maximum)) or not minimum <= int(raw) <= maximum:
         raise FormError(name, "form.bad_number")
     return int(raw)
 
