@@ -39,6 +39,7 @@ bench-quick: $(STAMP)
 # Refresh the browser libraries vendored from npm (needs npm); the result is committed.
 vendor:
 	bash scripts/vendor-pos.sh
+	bash scripts/vendor-console.sh
 	bash scripts/vendor-test.sh
 
 clean:
