@@ -8,9 +8,10 @@ participant) is written in the same transaction as the wallet's transfers.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
 
+from wallet_server.allocations.breakdown import RunBreakdown
 from wallet_server.allocations.models import (
     Allocation,
     AllocationMode,
@@ -31,6 +32,7 @@ from wallet_server.ledger.bulk import insert_rows
 from wallet_server.months import parse_month
 from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.pos.conflicts import close_recovered
 
 CHUNK_SIZE = 1000
 #: called after each chunk with (participants done, participants in all)
@@ -105,6 +107,9 @@ class RunSummary:
     run_id: int | None = None
     policy_id: int | None = None
     refused: list[str] = field(default_factory=list)
+    breakdown: RunBreakdown = field(default_factory=RunBreakdown)
+    #: conflicts waiting for this allocation to refill their wallet, closed at the end
+    conflicts_closed: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -127,6 +132,7 @@ class _Chunk:
     skipped: int = 0
     total_cents: int = 0
     reclaimed_cents: int = 0
+    breakdown: RunBreakdown = field(default_factory=RunBreakdown)
 
 
 def run_allocation(
@@ -140,61 +146,129 @@ def run_allocation(
 ) -> RunSummary:
     """Allocate `month` to every active participant enrolled by then, once per wallet.
 
-    A dry run computes the same figures from the same code path and writes nothing.
+    A dry run computes the same figures from the same code path and writes nothing. A real
+    run records itself as an `AllocationRun` whose counters grow with each committed chunk,
+    so another process can follow its progress.
     """
     month = parse_month(month)
-    summary = RunSummary(month=month, dry_run=dry_run)
-
-    def start(session: Session) -> tuple[int, int, int | None]:
-        policy = policy_for(session, month)
-        eligible = _eligible_count(session, month)
-        if dry_run:
-            return policy.id, eligible, None
-        run = AllocationRun(month=month, policy_id=policy.id, actor=actor)
-        session.add(run)
-        session.flush()
-        return policy.id, eligible, run.id
-
-    summary.policy_id, summary.participants, summary.run_id = run_in_transaction(
-        session_factory, start
-    )
-    after_id, done = 0, 0
-    try:
-        while True:
-
-            def work(session: Session, after: int = after_id) -> _Chunk:
-                return _allocate_chunk(session, summary, actor, after, chunk_size)
-
-            outcome = (
-                _preview(session_factory, work)
-                if dry_run
-                else run_in_transaction(session_factory, work)
+    if dry_run:
+        session = session_factory()
+        try:
+            return preview_allocation(
+                session, month=month, progress=progress, chunk_size=chunk_size
             )
-            if outcome.seen == 0:
-                break
-            summary.allocated += outcome.allocated
-            summary.skipped += outcome.skipped
-            summary.total_cents += outcome.total_cents
-            summary.reclaimed_cents += outcome.reclaimed_cents
-            after_id, done = outcome.last_id, done + outcome.seen
-            if progress is not None:
-                progress(min(done, summary.participants), summary.participants)
+        finally:
+            session.rollback()
+            session.close()
+    run_id = run_in_transaction(
+        session_factory, lambda session: open_run(session, month=month, actor=actor).id
+    )
+    return carry_out_run(session_factory, run_id, progress=progress, chunk_size=chunk_size)
+
+
+def open_run(session: Session, *, month: str, actor: str) -> AllocationRun:
+    """Record that `actor` starts `month` under the policy in force; `carry_out_run` does it.
+
+    Separate so that the console can open the run in the request's own transaction (with
+    its audit entry) and carry it out in the background once that is committed.
+    """
+    month = parse_month(month)
+    policy = policy_for(session, month)
+    run = AllocationRun(
+        month=month, policy_id=policy.id, actor=actor, participants=_eligible_count(session, month)
+    )
+    session.add(run)
+    session.flush()
+    return run
+
+
+def carry_out_run(
+    session_factory: Callable[[], Session],
+    run_id: int,
+    *,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> RunSummary:
+    """Allocate an opened run's month chunk by chunk, each chunk its own transaction."""
+
+    def start(session: Session) -> tuple[RunSummary, str]:
+        run = session.get(AllocationRun, run_id)
+        if run is None:
+            raise AllocationError("run_not_found", run_id=run_id)
+        if run.status != RunStatus.RUNNING.value:
+            raise AllocationError("run_finished", run_id=run_id, status=run.status)
+        summary = RunSummary(
+            month=run.month,
+            dry_run=False,
+            participants=run.participants,
+            run_id=run.id,
+            policy_id=run.policy_id,
+        )
+        _count_left_out(session, run.month, summary.breakdown)
+        return summary, run.actor
+
+    summary, actor = run_in_transaction(session_factory, start)
+
+    def chunk(after_id: int) -> _Chunk:
+        return run_in_transaction(
+            session_factory,
+            lambda session: _allocate_chunk(session, summary, actor, after_id, chunk_size),
+        )
+
+    try:
+        _run_chunks(summary, chunk, progress)
     except Exception:
-        if not dry_run:
-            _finish(session_factory, summary, RunStatus.FAILED)
+        _finish(session_factory, summary, RunStatus.FAILED)
         raise
-    if not dry_run:
-        _finish(session_factory, summary, RunStatus.COMPLETED)
+    _finish(session_factory, summary, RunStatus.COMPLETED)
     return summary
 
 
-def _preview(session_factory: Callable[[], Session], work: Callable[[Session], _Chunk]) -> _Chunk:
-    session = session_factory()
-    try:
-        return work(session)
-    finally:
-        session.rollback()
-        session.close()
+def preview_allocation(
+    session: Session,
+    *,
+    month: str,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> RunSummary:
+    """What a run of `month` would do now, by the run's own chunk code; writes nothing.
+
+    Works inside the caller's transaction (a console request's, say): each chunk runs in a
+    savepoint rolled back at once, which also releases the wallets' row locks it took.
+    """
+    month = parse_month(month)
+    summary = RunSummary(month=month, dry_run=True)
+    summary.policy_id = policy_for(session, month).id
+    summary.participants = _eligible_count(session, month)
+    _count_left_out(session, month, summary.breakdown)
+
+    def chunk(after_id: int) -> _Chunk:
+        savepoint = session.begin_nested()
+        try:
+            return _allocate_chunk(session, summary, "preview", after_id, chunk_size)
+        finally:
+            savepoint.rollback()
+
+    _run_chunks(summary, chunk, progress)
+    return summary
+
+
+def _run_chunks(
+    summary: RunSummary, chunk: Callable[[int], _Chunk], progress: Progress | None
+) -> None:
+    after_id, done = 0, 0
+    while True:
+        outcome = chunk(after_id)
+        if outcome.seen == 0:
+            return
+        summary.allocated += outcome.allocated
+        summary.skipped += outcome.skipped
+        summary.total_cents += outcome.total_cents
+        summary.reclaimed_cents += outcome.reclaimed_cents
+        summary.breakdown.merge(outcome.breakdown)
+        after_id, done = outcome.last_id, done + outcome.seen
+        if progress is not None:
+            progress(min(done, summary.participants), summary.participants)
 
 
 def _eligible(month: str) -> ColumnElement[bool]:
@@ -205,6 +279,20 @@ def _eligible(month: str) -> ColumnElement[bool]:
 
 def _eligible_count(session: Session, month: str) -> int:
     return session.scalar(select(func.count()).where(_eligible(month))) or 0
+
+
+def _count_left_out(session: Session, month: str, breakdown: RunBreakdown) -> None:
+    suspended, closed, not_yet = session.execute(
+        select(
+            func.count().filter(Participant.status == ParticipantStatus.SUSPENDED.value),
+            func.count().filter(Participant.status == ParticipantStatus.CLOSED.value),
+            func.count().filter(
+                Participant.status == ParticipantStatus.ACTIVE.value,
+                Participant.enrolled_month > month,
+            ),
+        )
+    ).one()
+    breakdown.suspended, breakdown.closed, breakdown.not_yet_enrolled = suspended, closed, not_yet
 
 
 def _allocate_chunk(
@@ -223,6 +311,7 @@ def _allocate_chunk(
     policy = session.get(AllocationPolicy, summary.policy_id)
     assert policy is not None
     terms = terms_of(policy)
+    topping_up = terms.mode == AllocationMode.TOP_UP_TO
     reserve = fund_account(session, FundAccount.RESERVE)
     # Lock before reading balances and existing allocations: a payment cannot slip between
     # the balance we read and the top-up we compute, and a concurrent run waits for us.
@@ -242,6 +331,7 @@ def _allocate_chunk(
     for participant in participants:
         if participant.id in already:
             outcome.skipped += 1
+            outcome.breakdown.already_allocated += 1
             continue
         wallet = wallets[participant.account_id]
         share = allocation_for(
@@ -284,6 +374,7 @@ def _allocate_chunk(
         outcome.allocated += 1
         outcome.total_cents += share.allocate_cents
         outcome.reclaimed_cents += share.reclaim_cents
+        outcome.breakdown.count(share, topping_up=topping_up)
     if not summary.dry_run:
         results = create_transfers(session, requests, now=now, locked=wallets)
         refused = [r for r in results if not r.ok]
@@ -293,7 +384,23 @@ def _allocate_chunk(
             raise AllocationError("transfer_refused", errors=[str(r.error) for r in refused])
         if rows:
             insert_rows(session, Allocation.__table__, rows)  # type: ignore[arg-type]
+        _record_progress(session, summary.run_id, outcome)
     return outcome
+
+
+def _record_progress(session: Session, run_id: int | None, outcome: _Chunk) -> None:
+    # In the chunk's own transaction, so the run row never counts a chunk that rolled back
+    # and another process reading it sees whole chunks only.
+    session.execute(
+        update(AllocationRun)
+        .where(AllocationRun.id == run_id)
+        .values(
+            allocated=AllocationRun.allocated + outcome.allocated,
+            skipped=AllocationRun.skipped + outcome.skipped,
+            total_cents=AllocationRun.total_cents + outcome.total_cents,
+            reclaimed_cents=AllocationRun.reclaimed_cents + outcome.reclaimed_cents,
+        )
+    )
 
 
 def _finish(session_factory: Callable[[], Session], summary: RunSummary, status: RunStatus) -> None:
@@ -308,5 +415,9 @@ def _finish(session_factory: Callable[[], Session], summary: RunSummary, status:
         run.total_cents = summary.total_cents
         run.reclaimed_cents = summary.reclaimed_cents
         run.finished_at = utcnow()
+        if status == RunStatus.COMPLETED:
+            # Wallets waiting to recover a double spend were just refilled: close those
+            # conflicts in the same transaction that declares the month done.
+            summary.conflicts_closed = close_recovered(session)
 
     run_in_transaction(session_factory, finish)

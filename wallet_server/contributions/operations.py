@@ -63,6 +63,51 @@ def scale_for(session: Session, month: str) -> dict[int, int]:
     return {level: cents for level, cents in rows}
 
 
+def scale_decisions(
+    session: Session, *, limit: int = 50
+) -> list[tuple[ContributionScale, dict[int, int]]]:
+    """The committee's scale decisions, latest effective month first, with their tiers."""
+    scales = list(
+        session.scalars(
+            select(ContributionScale)
+            .order_by(ContributionScale.effective_month.desc(), ContributionScale.id.desc())
+            .limit(limit)
+        )
+    )
+    tiers: dict[int, dict[int, int]] = {scale.id: {} for scale in scales}
+    rows = session.execute(
+        select(ContributionTier.scale_id, ContributionTier.level, ContributionTier.monthly_cents)
+        .where(ContributionTier.scale_id.in_(tiers))
+        .order_by(ContributionTier.level)
+    ).all()
+    for scale_id, level, cents in rows:
+        tiers[scale_id][level] = cents
+    return [(scale, tiers[scale.id]) for scale in scales]
+
+
+def _payment_transfer_id(payment_id: str) -> str:
+    return f"contrib:{payment_id}"
+
+
+def _subsidy_transfer_id(subsidy_id: str) -> str:
+    return f"subsidy:{subsidy_id}"
+
+
+def recorded_payment(session: Session, payment_id: str) -> ContributionPayment | None:
+    """The payment already recorded under `payment_id`, if any (a form sent twice)."""
+    return session.scalar(
+        select(ContributionPayment).where(
+            ContributionPayment.transfer_id == _payment_transfer_id(payment_id)
+        )
+    )
+
+
+def recorded_subsidy(session: Session, subsidy_id: str) -> Subsidy | None:
+    return session.scalar(
+        select(Subsidy).where(Subsidy.transfer_id == _subsidy_transfer_id(subsidy_id))
+    )
+
+
 def record_payment(
     session: Session,
     participant: Participant,
@@ -77,7 +122,7 @@ def record_payment(
 
     `payment_id` makes a retried recording safe (the same id records one payment).
     """
-    transfer_id = f"contrib:{payment_id or uuid.uuid4().hex}"
+    transfer_id = _payment_transfer_id(payment_id or uuid.uuid4().hex)
     existing = session.scalar(
         select(ContributionPayment).where(ContributionPayment.transfer_id == transfer_id)
     )
@@ -141,7 +186,7 @@ def record_subsidy(
 ) -> Subsidy:
     if not funder.strip():
         raise ContributionError("invalid_funder")
-    transfer_id = f"subsidy:{subsidy_id or uuid.uuid4().hex}"
+    transfer_id = _subsidy_transfer_id(subsidy_id or uuid.uuid4().hex)
     existing = session.scalar(select(Subsidy).where(Subsidy.transfer_id == transfer_id))
     _into_reserve(
         session,
@@ -179,6 +224,11 @@ class Arrears:
         return self.expected_cents - self.paid_cents
 
 
+def expected_cents(scales: dict[str, dict[int, int]], *, level: int, enrolled_month: str) -> int:
+    """What a level owes over the months of `scales` from `enrolled_month` on."""
+    return sum(scale.get(level, 0) for month, scale in scales.items() if month >= enrolled_month)
+
+
 def who_is_behind(session: Session, *, as_of_month: str) -> list[Arrears]:
     """Active participants whose payments are below what their level asks up to `as_of_month`."""
     participants = session.execute(
@@ -210,8 +260,8 @@ def who_is_behind(session: Session, *, as_of_month: str) -> list[Arrears]:
     )
     behind: list[Arrears] = []
     for p in participants:
-        expected = sum(
-            scales[m].get(p.contribution_level, 0) for m in months if m >= p.enrolled_month
+        expected = expected_cents(
+            scales, level=p.contribution_level, enrolled_month=p.enrolled_month
         )
         paid_cents = int(paid.get(p.id) or 0)
         if paid_cents < expected:
