@@ -28,6 +28,12 @@ from wallet_server.users.operations import NewUser, create_user
 
 #: the demo's admin account (wallet_server.demo.DEMO_ADMIN, without importing the demo here)
 DEMO_ADMIN_NAME = "admin"
+#: the demo fund's own (sample) bank account, the debtor of its payout files
+DEMO_FUND_BANK = {
+    "CAISSE_FUND_NAME": "Caisse Commune (démo)",
+    "CAISSE_FUND_IBAN": "FR7630004000031234567890143",
+    "CAISSE_FUND_BIC": "BNPAFRPP",
+}
 
 
 @click.group("db")
@@ -164,6 +170,9 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
         "Application participant / participant app: "
         f"http://{host}:{port}{_demo_activation_path(ctx)}"
     )
+    # a sample bank account for the fund, so that the demo's payouts export a SEPA file
+    for variable, value in DEMO_FUND_BANK.items():
+        os.environ.setdefault(variable, value)
     if not seed_only:
         start_demo_till(ctx, server_url=f"http://{host}:{port}")
         serve_app(ctx, host=host, port=port, workers=2)
