@@ -17,6 +17,13 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def current_month() -> str:
+    """This month in UTC, the calendar the ledger's months are counted in."""
+    from wallet_server.orm import utcnow
+
+    return month_of(utcnow().date())
+
+
 def next_month(month: str) -> str:
     year, number = (int(part) for part in parse_month(month).split("-"))
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"

@@ -30,7 +30,7 @@ from wallet_server.contributions.operations import (
 )
 from wallet_server.ledger import format_cents, parse_cents, verify
 from wallet_server.ledger.sweeper import sweep_all, sweep_periodically
-from wallet_server.months import month_of
+from wallet_server.months import current_month
 from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.public_ids import normalize_public_id
@@ -99,7 +99,7 @@ def policy_set(
 
 
 @policy_group.command("show")
-@click.option("--month", type=MONTH, default=lambda: month_of(utcnow().date()))
+@click.option("--month", type=MONTH, default=current_month)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
 @refusals_as_messages
@@ -193,7 +193,7 @@ def scale(ctx: CliContext, effective_month: str | None, tiers: str | None, actor
                 s, effective_month=effective_month, tiers_cents=amounts, decided_by=actor
             )
         )
-    month = effective_month or month_of(utcnow().date())
+    month = effective_month or current_month()
     levels = ctx.run(lambda s: scale_for(s, month))
     print_table(
         ["niveau/level", "par mois/monthly"],
@@ -241,7 +241,7 @@ def pay(
 
 
 @contribution_group.command("behind")
-@click.option("--month", type=MONTH, default=lambda: month_of(utcnow().date()))
+@click.option("--month", type=MONTH, default=current_month)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
 def behind(ctx: CliContext, month: str, as_json: bool) -> None:

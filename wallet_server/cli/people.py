@@ -16,8 +16,7 @@ from wallet_server.cli.base import (
 from wallet_server.cli.params import MONTH
 from wallet_server.ledger import format_cents
 from wallet_server.messages import bilingual
-from wallet_server.months import month_of
-from wallet_server.orm import utcnow
+from wallet_server.months import current_month
 from wallet_server.participants.operations import (
     Enrollment,
     enroll,
@@ -25,10 +24,6 @@ from wallet_server.participants.operations import (
     find_participants,
     parse_participants_csv,
 )
-
-
-def _this_month() -> str:
-    return month_of(utcnow().date())
 
 
 @click.group("participant")
@@ -50,7 +45,7 @@ def participant_group() -> None:
 @click.option(
     "--month",
     type=MONTH,
-    default=_this_month,
+    default=current_month,
     show_default="this month",
     help="First month of allocation.",
 )
@@ -85,7 +80,7 @@ def add(
 
 @participant_group.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--month", type=MONTH, default=_this_month, show_default="this month")
+@click.option("--month", type=MONTH, default=current_month, show_default="this month")
 @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
 @actor_option
 @pass_context

@@ -20,8 +20,7 @@ from wallet_server.allocations.operations import set_policy
 from wallet_server.cli.base import CliContext, pass_context, refusals_as_messages
 from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger.sweeper import sweep_periodically
-from wallet_server.months import month_of
-from wallet_server.orm import utcnow
+from wallet_server.months import current_month
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user
@@ -139,7 +138,7 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
     exists = ctx.run(lambda s: s.scalar(select(User.id).where(User.username == DEMO_ADMIN)))
     if exists is None:
         password = secrets.token_urlsafe(12)
-        seeded = seed_demo(ctx.sessions, password=password, month=month_of(utcnow().date()))
+        seeded = seed_demo(ctx.sessions, password=password, month=current_month())
         _write_private(
             credentials_file,
             f"username: {DEMO_ADMIN}\npassword: {password}\n"

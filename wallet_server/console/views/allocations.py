@@ -39,8 +39,7 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_month, form_text
 from wallet_server.console.i18n import flash_ok, t
 from wallet_server.console.nav import nav_entry
-from wallet_server.months import month_of, next_month, parse_month
-from wallet_server.orm import utcnow
+from wallet_server.months import current_month, next_month, parse_month
 
 #: seconds between two reloads of a run page while the run is going
 REFRESH_SECONDS = 2
@@ -69,10 +68,6 @@ def _policy_in_force(session: Session, month: str) -> AllocationPolicy | None:
         return None
 
 
-def _this_month() -> str:
-    return month_of(utcnow().date())
-
-
 @console.get("/allocations")
 @allow(*READERS)
 def allocations() -> str:
@@ -81,7 +76,7 @@ def allocations() -> str:
 
 def _index_page(values: dict[str, str], error: FormError | None) -> str:
     session = db_session()
-    month = _this_month()
+    month = current_month()
     user = logged_in_user()
     return render_template(
         "console/allocations/index.html",

@@ -36,7 +36,7 @@ from wallet_server.contributions.operations import (
 )
 from wallet_server.contributions.reports import contribution_history, inflows_by_month
 from wallet_server.fund import FundAccount, fund_account
-from wallet_server.months import month_of, next_month, parse_month
+from wallet_server.months import current_month, next_month, parse_month
 from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import find_participants
@@ -51,10 +51,6 @@ MAX_MATCHES = 10
 _FORM_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 nav_entry("contributions", "console.contributions", roles=READERS, order=30)
-
-
-def _this_month() -> str:
-    return month_of(utcnow().date())
 
 
 def _tiers(scale: dict[int, int]) -> list[int]:
@@ -75,7 +71,7 @@ def contributions() -> str:
 
 def _index_page(values: dict[str, str], error: FormError | None) -> str:
     session = db_session()
-    month = _this_month()
+    month = current_month()
     in_force = _tiers(scale_for(session, month))
     user = logged_in_user()
     return render_template(
@@ -172,7 +168,7 @@ def contribution_subsidy_record() -> tuple[str, int] | Response:
 @console.get("/contributions/behind")
 @allow(*READERS)
 def contributions_behind() -> tuple[str, int] | str:
-    raw = request.args.get("month", "") or _this_month()
+    raw = request.args.get("month", "") or current_month()
     try:
         month = parse_month(raw)
     except ValueError:
@@ -191,7 +187,7 @@ def contributions_behind() -> tuple[str, int] | str:
 def contribution_history_page(public_id: str) -> str:
     session = db_session()
     participant = find_participant(session, public_id)
-    month = _this_month()
+    month = current_month()
     return render_template(
         "console/contributions/history.html",
         participant=participant,
@@ -259,7 +255,7 @@ def contribution_payment_record() -> tuple[str, int] | Response:
     participant = matches[0]
     # a bank reference identifies the payment itself; without one, the form's key does
     payment_key = f"ref:{reference}" if reference else f"form:{_form_key()}"
-    month = _this_month()
+    month = current_month()
     before = contribution_history(session, participant, as_of_month=month)
     if recorded_payment(session, payment_key) is not None:
         flash_ok(t("contributions.already_recorded"))
