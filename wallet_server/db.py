@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = Callable[[], Session]
@@ -44,6 +45,13 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_unstorable_text(error: BaseException) -> bool:
+    """PostgreSQL refuses a NUL character in text (SQLite stores it): bad input, not a fault.
+
+    Any text from a request can carry one, so callers answer it as a refused request."""
+    return isinstance(error, DataError) and "NUL" in str(error.orig)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

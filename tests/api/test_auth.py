@@ -33,6 +33,8 @@ def test_wrong_password_wrong_code_and_unknown_user_look_the_same(client, coordi
         {"username": "ana", "password": "wrong password!", "totp": good_code},
         {"username": "ana", "password": PASSWORD, "totp": wrong_code},
         {"username": "nobody", "password": PASSWORD, "totp": good_code},
+        # found by schemathesis: PostgreSQL cannot even compare a NUL, it must not get one
+        {"username": "\u00bb\u0000", "password": PASSWORD, "totp": good_code},
     ]
     for body in attempts:
         response = client.post("/api/v1/auth/login", json=body)

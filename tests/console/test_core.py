@@ -147,3 +147,15 @@ def test_no_inline_script_or_style_in_console_templates():
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", text), path
         assert " style=" not in text, path
         assert " onclick=" not in text and " onsubmit=" not in text, path
+
+
+def test_a_nul_in_the_username_is_a_plain_refusal(console_app):
+    client = console_app.test_client()
+    client.get("/console/login")
+    with client.session_transaction() as session:
+        token = session["csrf_token"]
+    refused = client.post(
+        "/console/login",
+        data={"csrf_token": token, "username": "a\u0000b", "password": "x", "totp": "123456"},
+    )
+    assert refused.status_code == 401

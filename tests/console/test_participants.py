@@ -57,6 +57,9 @@ def test_enroll_refuses_bad_fields_and_writes_nothing(console_login, sessions):
         ).status_code
         == 422
     )
+    invisible = coordinator.post("/console/participants/new", ENROLL | {"name": "A\u0000B"})
+    assert invisible.status_code == 422
+    assert "caractère invisible" in invisible.get_data(as_text=True)
     with sessions() as session:
         assert session.scalar(select(Participant.id)) is None
 

@@ -7,6 +7,7 @@ from flask import Response, current_app, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 from paytoken import TokenError
+from wallet_server.db import is_unstorable_text
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError, is_retryable
 from wallet_server.messages import message, messages_for
@@ -111,5 +112,7 @@ def register_error_handlers(app: APIFlask) -> None:
             )
         if is_retryable(error):
             return error_response("busy_retry", 503, headers={"Retry-After": "1"})
+        if is_unstorable_text(error):
+            return error_response("bad_request", 400)
         current_app.logger.exception("unhandled error")
         return error_response("internal_error", 500)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, redirect, render_template, request, url_for
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -18,6 +19,7 @@ from wallet_server.console.csrf import check_csrf, csrf_field
 from wallet_server.console.forms import FormError
 from wallet_server.console.i18n import catalogue, current_lang, flash_error, refusal_text, t
 from wallet_server.console.nav import entries_for
+from wallet_server.db import is_unstorable_text
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError
 from wallet_server.ledger.money import format_cents
@@ -134,6 +136,13 @@ def refused(error: DomainError) -> tuple[str, int]:
 @console.errorhandler(FormError)
 def bad_form(error: FormError) -> tuple[str, int]:
     return render_template("console/error.html", status=422, text=form_error_text(error)), 422
+
+
+@console.errorhandler(DataError)
+def unstorable(error: DataError) -> tuple[str, int]:
+    if not is_unstorable_text(error):
+        raise error
+    return render_template("console/error.html", status=400, text=t("error.bad_request")), 400
 
 
 @console.errorhandler(HTTPException)

@@ -21,6 +21,8 @@ def form_text(name: str, *, required: bool = True, max_length: int = 200) -> str
     value = " ".join(request.form.get(name, "").split())
     if required and not value:
         raise FormError(name, "form.required")
+    if not value.isprintable():  # a control character pasted from elsewhere: never stored
+        raise FormError(name, "form.bad_characters")
     if len(value) > max_length:
         raise FormError(name, "form.too_long")
     return value

@@ -45,7 +45,7 @@ def create_user(
     shop_id: int | None = None,
 ) -> NewUser:
     username = username.strip().lower()
-    if not username:
+    if not username or not username.isprintable():
         raise AuthError("invalid_username")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError("password_too_short")
@@ -80,8 +80,14 @@ def authenticate(
     at: float | None = None,
 ) -> User:
     """Check password and TOTP; each TOTP code is accepted once (replay protection)."""
-    user = session.scalar(
-        select(User).where(User.username == username.strip().lower()).with_for_update()
+    username = username.strip().lower()
+    # a control character cannot be in a username (create_user's names come from forms and
+    # the CLI); refusing it here also keeps PostgreSQL from seeing a NUL it cannot compare
+    printable = username.isprintable()
+    user = (
+        session.scalar(select(User).where(User.username == username).with_for_update())
+        if printable
+        else None
     )
     if user is None or not user.active:
         _hasher.hash(password)  # same work either way: no timing hint that the user exists

@@ -40,6 +40,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.back": ("Revenir en arrière", "Go back"),
     "form.required": ("à remplir", "required"),
     "form.too_long": ("trop long", "too long"),
+    "form.bad_characters": (
+        "contient un caractère invisible ; retapez le texte",
+        "contains an invisible character; type the text again",
+    ),
     "form.bad_amount": (
         "montant invalide : un nombre positif d'euros avec au plus 2 décimales, par exemple 12,40",
         "invalid amount: a positive number of euros with at most 2 decimals, for example 12.40",

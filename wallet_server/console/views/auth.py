@@ -32,9 +32,9 @@ def login_submit() -> tuple[str, int] | Response:
         )
     except AuthError as error:
         # kept although the answer is a refusal: repeated failures are what an audit looks for
-        record_action(
-            db_session(), actor=username or "?", role="", action="login", outcome="refused"
-        )
+        # what was typed, unless it cannot be a username at all (a pasted control character)
+        actor = username if username and username.isprintable() else "?"
+        record_action(db_session(), actor=actor, role="", action="login", outcome="refused")
         g.commit_refusal = True
         page = render_template(
             "console/login.html",
