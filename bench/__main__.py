@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help=f"default {benchmark.full_size:,}, {benchmark.quick_size:,} with --quick",
         )
+        for name, default, text in benchmark.options:
+            sub.add_argument(
+                f"--{name}", type=int, default=default, metavar="N", help=f"{text} ({default})"
+            )
     everything = commands.add_parser("all", help="run every benchmark")
     _common_options(everything)
     return parser
@@ -67,7 +71,11 @@ def _databases(choice: str) -> tuple[str, ...]:
 def _run(benchmark: Benchmark, args: argparse.Namespace) -> BenchReport:
     size = benchmark.size(quick=args.quick, explicit=getattr(args, "size", None))
     config = RunConfig(
-        size=size, databases=_databases(args.db), quick=args.quick, profile_dir=args.profile
+        size=size,
+        databases=_databases(args.db),
+        quick=args.quick,
+        profile_dir=args.profile,
+        options={name: getattr(args, name, default) for name, default, _text in benchmark.options},
     )
     return benchmark.load()(config)
 

@@ -33,6 +33,8 @@ class RunConfig:
     log: Log = log_to_stderr
     #: where to write cProfile stats of each timed section, if anywhere
     profile_dir: Path | None = None
+    #: the benchmark's own options (Benchmark.options), by name
+    options: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

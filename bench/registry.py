@@ -23,6 +23,8 @@ class Benchmark:
     quick_size: int
     #: "module:function" returning a BenchReport
     runner: str
+    #: further integer options of this benchmark alone: (name, default, help)
+    options: tuple[tuple[str, int, str], ...] = ()
 
     def load(self) -> Runner:
         module_name, _, function = self.runner.partition(":")
@@ -73,6 +75,30 @@ BENCHMARKS: dict[str, Benchmark] = {
             full_size=10,
             quick_size=3,
             runner="bench.pwa:run",
+        ),
+        Benchmark(
+            name="soak",
+            description="N seconds of mixed load on gunicorn (issue, redeem online, offline "
+            "syncs, an allocation run half-way): no error, ledger verified, throughput and "
+            "p99 per endpoint",
+            size_name="seconds",
+            full_size=300,
+            quick_size=20,
+            runner="bench.soak:run",
+        ),
+        Benchmark(
+            name="simulate",
+            description="seeded fault simulation: N payments across many tills with network "
+            "partitions, till crashes, server restarts, clock skew and replayed syncs; every "
+            "accepted payment credited exactly once",
+            size_name="payments",
+            full_size=10_000,
+            quick_size=1_000,
+            runner="bench.simulate:run",
+            options=(
+                ("seed", 1, "the run's seed: the same seed replays the same faults"),
+                ("devices", 50, "how many tills"),
+            ),
         ),
     )
 }
