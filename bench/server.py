@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -197,16 +197,19 @@ def gunicorn(
     log: Log = log_to_stderr,
     profile_dir: Path | None = None,
     profile_name: str = "gunicorn",
+    environment: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """Run gunicorn on a free local port until the block ends; yield it once /healthz answers.
+
+    `environment` adds or overrides variables of the server's (token limits, say).
 
     With `profile_dir`, each worker writes the cProfile stats of its API requests there when
     it exits (bench.gunicorn_profile).
     """
     port = free_port()
-    log_path = instance_dir / "gunicorn.log"
+    log_path = instance_dir / f"gunicorn-{port}.log"
     command = [str(gunicorn_executable()), "-w", str(workers), "-b", f"{HOST}:{port}"]
-    environment = server_environment(database_url, instance_dir)
+    environment = {**server_environment(database_url, instance_dir), **(environment or {})}
     if profile_dir is not None:
         profile_dir.mkdir(parents=True, exist_ok=True)
         command += ["-c", PROFILE_CONFIG]

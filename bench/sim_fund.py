@@ -1,0 +1,143 @@
+"""The simulated fund: shops with one pairing code per till, participants with a phone each.
+
+Seeded in the database directly, through the services coordinators use; everything after
+that (pay codes, payments, syncs) goes through the real server. A tenth of the participants
+are "fraudsters": barely funded, they show the same pay code at a second till whose line is
+down, which is the double spend the offline guarantee must absorb.
+"""
+
+import json
+import random
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from wallet_server.contributions.operations import record_subsidy
+from wallet_server.fund import FundAccount, ensure_fund_accounts, fund_account
+from wallet_server.ledger import TransferRequest, create_transfers
+from wallet_server.participants.devices import bind_device
+from wallet_server.participants.operations import Enrollment, enroll_many
+from wallet_server.pos.pairing import create_pairing_code
+from wallet_server.shops.models import ShopStatus
+from wallet_server.shops.operations import add_shop, change_shop_status
+from wallet_server.tokens.keystore import KeyStore
+from wallet_server.tokens.operations import rotate_signing_key
+
+ACTOR = "simulate"
+TOKENS_PATH = "/api/v1/me/tokens"
+#: the most one pay code may pay here (the server is started with this cap): small codes
+#: keep the many wallets' holds small
+TOKEN_CAP_CENTS = 2_000
+TILLS_PER_SHOP = 3
+FRAUDSTER_SHARE = 10
+
+
+@dataclass(frozen=True)
+class PayCode:
+    text: str
+    token_id: str
+    cap_cents: int
+
+
+@dataclass
+class Phone:
+    """A participant's phone: its credential and the pay codes it holds, unused."""
+
+    credential: str
+    fraudster: bool
+    codes: list[PayCode] = field(default_factory=list)
+
+    def issue(self, server_url: str) -> PayCode | None:
+        """A new offline pay code from the server, or None if it refuses or is down."""
+        request = urllib.request.Request(
+            server_url + TOKENS_PATH,
+            data=json.dumps({"offline": True}).encode(),
+            headers={
+                "Authorization": f"Bearer {self.credential}",
+                "Content-Type": "application/json",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                issued = json.load(response)
+        except (OSError, ValueError):
+            return None  # refused (funds, too many codes) or unreachable: no code this time
+        return PayCode(issued["token"], issued["token_id"], int(issued["cap_cents"]))
+
+
+@dataclass(frozen=True)
+class Fund:
+    phones: list[Phone]
+    pairing_codes: list[str]
+
+
+def seed_fund(
+    session: Session, key_dir: Path, *, tills: int, participants: int, cents_each: int
+) -> Fund:
+    ensure_fund_accounts(session)
+    rotate_signing_key(session, KeyStore(key_dir))
+    codes: list[str] = []
+    for index in range(-(-tills // TILLS_PER_SHOP)):
+        shop = add_shop(session, name=f"Commerce simulé {index}")
+        change_shop_status(session, shop, ShopStatus.APPROVED)
+        for _ in range(min(TILLS_PER_SHOP, tills - len(codes))):
+            codes.append(create_pairing_code(session, shop, actor=ACTOR).code)
+    people = enroll_many(
+        session,
+        [Enrollment(enrolled_month="2026-01", name=f"Simulé {i}") for i in range(participants)],
+        actor=ACTOR,
+    )
+    fraudsters = {index for index in range(participants) if index % FRAUDSTER_SHARE == 0}
+    # a fraudster holds three codes' worth: enough to start, soon below zero if they cheat
+    amounts = [
+        3 * TOKEN_CAP_CENTS if index in fraudsters else cents_each for index in range(participants)
+    ]
+    record_subsidy(
+        session,
+        funder="simulation",
+        amount_cents=sum(amounts),
+        received_on=date(2026, 1, 1),
+        actor=ACTOR,
+        subsidy_id="simulate",
+    )
+    reserve = fund_account(session, FundAccount.RESERVE)
+    refused = [
+        result.error
+        for result in create_transfers(
+            session,
+            [
+                TransferRequest(
+                    id=f"fund:{person.public_id}",
+                    debit_account_id=reserve.id,
+                    credit_account_id=person.account_id,
+                    amount=amount,
+                    kind="allocation",
+                    actor=ACTOR,
+                )
+                for person, amount in zip(people, amounts, strict=True)
+            ],
+        )
+        if result.error is not None
+    ]
+    if refused:
+        raise RuntimeError(f"funding refused: {refused[0]}")
+    phones = [
+        Phone(bind_device(session, person, label="sim").credential, index in fraudsters)
+        for index, person in enumerate(people)
+    ]
+    return Fund(phones, codes)
+
+
+def cents_each(payments: int, participants: int) -> int:
+    """Enough for an honest participant's share of the run, with room for open codes."""
+    mean_payment = TOKEN_CAP_CENTS // 2
+    return (payments * mean_payment * 2) // participants + 4 * TOKEN_CAP_CENTS
+
+
+def pick_amount(rng: random.Random, code: PayCode) -> int:
+    """Whole cents from 1 to the code's cap: a basket rarely empties the code."""
+    return rng.randint(1, code.cap_cents)
