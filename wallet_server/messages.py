@@ -217,6 +217,15 @@ MESSAGES: dict[str, Message] = {
         "This pay code was already used or cancelled.",
     ),
     "not_found": Message("Introuvable.", "Not found."),
+    # rate limits (wallet_server/security): too many refused attempts from one client
+    "rate_limited": Message(
+        "Trop de tentatives refusées : patientez avant de réessayer.",
+        "Too many refused attempts: wait before trying again.",
+    ),
+    "rate_limited_wait": Message(
+        "Trop de tentatives refusées : réessayez dans {minutes} min.",
+        "Too many refused attempts: try again in {minutes} min.",
+    ),
     "busy_retry": Message(
         "Serveur occupé, réessayez dans un instant.", "Server busy, try again in a moment."
     ),
@@ -399,6 +408,107 @@ MESSAGES: dict[str, Message] = {
     ),
     "report_window_too_long": Message(
         "Période trop longue : 60 mois au plus.", "Period too long: 60 months at most."
+    ),
+    # backup and restore
+    "backup_output_exists": Message(
+        "Une archive porte déjà ce nom : rien n'a été écrasé.",
+        "An archive with this name already exists: nothing was overwritten.",
+    ),
+    "backup_dump_failed": Message(
+        "La copie de la base (pg_dump, ou la lecture du grand livre) a échoué : aucune archive"
+        " n'a été écrite.",
+        "Copying the database (pg_dump, or reading the ledger) failed: no archive was written.",
+    ),
+    "backup_write_failed": Message(
+        "Écriture de l'archive impossible (disque plein ? droits sur le dossier ?) : aucune"
+        " archive n'a été écrite.",
+        "Cannot write the archive (disk full? folder permissions?): no archive was written.",
+    ),
+    "backup_tool_missing": Message(
+        "Outil PostgreSQL introuvable (pg_dump ou pg_restore) : installez le client PostgreSQL"
+        " de la même version que le serveur, ou plus récent.",
+        "PostgreSQL tool not found (pg_dump or pg_restore): install the PostgreSQL client of"
+        " the server's version or newer.",
+    ),
+    "backup_database_missing": Message(
+        "Aucune caisse dans cette base (fichier absent ou schéma jamais créé) : rien à"
+        " sauvegarder.",
+        "No fund in this database (missing file or schema never created): nothing to back up.",
+    ),
+    "backup_database_unreachable": Message(
+        "Connexion à la base impossible : vérifiez DATABASE_URL et que la base existe.",
+        "Cannot connect to the database: check DATABASE_URL and that the database exists.",
+    ),
+    "backup_schema_unsupported": Message(
+        "Le search_path de DATABASE_URL doit nommer un seul schéma (options=-csearch_path=NOM).",
+        "DATABASE_URL's search_path must name a single schema (options=-csearch_path=NAME).",
+    ),
+    "backup_kind_unsupported": Message(
+        "Type de base non pris en charge : un fichier SQLite ou PostgreSQL.",
+        "Unsupported kind of database: a SQLite file or PostgreSQL.",
+    ),
+    "backup_sqlite_failed": Message(
+        "La copie de la base SQLite a échoué.", "Copying the SQLite database failed."
+    ),
+    "backup_archive_unreadable": Message(
+        "Archive illisible ou endommagée (pas un .tar.gz intact) : rien n'a été restauré.",
+        "Unreadable or damaged archive (not an intact .tar.gz): nothing was restored.",
+    ),
+    "backup_manifest_invalid": Message(
+        "manifest.json absent ou invalide : ce n'est pas une sauvegarde de la caisse.",
+        "manifest.json missing or invalid: this is not a backup of the fund.",
+    ),
+    "backup_format_unsupported": Message(
+        "Format de sauvegarde inconnu de cette version de caisse : utilisez une version plus"
+        " récente.",
+        "Backup format unknown to this version of caisse: use a newer version.",
+    ),
+    "backup_members_mismatch": Message(
+        "Le contenu de l'archive ne correspond pas à son manifeste (fichier en trop ou"
+        " manquant) : rien n'a été restauré.",
+        "The archive's content does not match its manifest (a file too many or missing):"
+        " nothing was restored.",
+    ),
+    "backup_checksum_mismatch": Message(
+        "Somme de contrôle fausse : l'archive a été modifiée ou abîmée ; rien n'a été restauré.",
+        "Checksum mismatch: the archive was altered or damaged; nothing was restored.",
+    ),
+    "restore_kind_mismatch": Message(
+        "Restaurer d'un type de base vers un autre (SQLite ↔ PostgreSQL) n'est pas pris en"
+        " charge : restaurez vers le même type de base.",
+        "Restoring across kinds of database (SQLite ↔ PostgreSQL) is not supported: restore"
+        " into the same kind.",
+    ),
+    "restore_schema_mismatch": Message(
+        "Le schéma PostgreSQL de la sauvegarde et celui de DATABASE_URL diffèrent :"
+        " restaurez avec le même options=-csearch_path.",
+        "The backup's PostgreSQL schema and DATABASE_URL's differ: restore with the same"
+        " options=-csearch_path.",
+    ),
+    "restore_revision_unknown": Message(
+        "Sauvegarde faite par une version plus récente de caisse (révision de schéma"
+        " inconnue) : restaurez avec cette version.",
+        "Backup made by a newer version of caisse (unknown schema revision): restore with"
+        " that version.",
+    ),
+    "restore_target_not_empty": Message(
+        "La base cible contient déjà une caisse : restaurez dans une base vide. Rien n'a été"
+        " modifié.",
+        "The target database already holds a fund: restore into an empty one. Nothing was changed.",
+    ),
+    "restore_key_conflict": Message(
+        "Le dossier des clés contient déjà un autre fichier du même nom : rien n'a été modifié.",
+        "The key directory already holds a different file with the same name: nothing was changed.",
+    ),
+    "restore_failed": Message(
+        "La restauration de la base (pg_restore) a échoué et a été annulée.",
+        "Restoring the database (pg_restore) failed and was rolled back.",
+    ),
+    "restore_unverified": Message(
+        "Base restaurée mais grand livre non vérifiable : lancez « caisse db upgrade » puis"
+        " « caisse ledger verify ».",
+        "Database restored but the ledger could not be verified: run `caisse db upgrade`,"
+        " then `caisse ledger verify`.",
     ),
 }
 

@@ -99,12 +99,12 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    from wallet_server.cli import funds, keys, people, setup, shops
+    from wallet_server.cli import backup, funds, keys, people, setup, shops
 
     people.participant_group.add_command(keys.participant_device)
     people.participant_group.add_command(keys.participant_pin)
     shops.shop_group.add_command(keys.pairing_code)
-    for module in (setup, people, shops, funds, keys):
+    for module in (setup, people, shops, funds, keys, backup):
         for command in module.COMMANDS:
             main.add_command(command)
 
