@@ -63,6 +63,10 @@ class Line:
         if state == ANSWERS_LOST:
             while _chunk(upstream):  # the server's answer, read and dropped
                 pass
+            # The request was whole (the server answered it): end it on the server's side
+            # at once, or gunicorn lingers seconds on the socket waiting for our close.
+            with suppress(OSError):
+                upstream.shutdown(socket.SHUT_WR)
             _reset(client)
         else:
             _pipe(upstream, client)
@@ -72,10 +76,14 @@ class Line:
 
 
 def _reset(sock: socket.socket) -> None:
-    """Close with RST rather than FIN: the peer sees a refused/reset connection at once."""
+    """Close with RST rather than FIN: the peer sees a refused/reset connection at once.
+    The read side is shut first, which wakes a relay thread blocked reading it (a plain
+    close would leave that thread waiting on a closed descriptor)."""
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RD)
     with suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.close()
+    sock.close()
 
 
 def _chunk(sock: socket.socket) -> bytes:
