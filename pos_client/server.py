@@ -89,11 +89,14 @@ class ServerClient:
         if self.credential:
             request.add_header("Authorization", f"Bearer {self.credential}")
         try:
-            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
+            # the base URL's scheme is checked (http or https) when the client is made
+            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:  # nosec B310
                 answer: dict[str, Any] = json.load(response)
                 return answer
         except urllib.error.HTTPError as error:
-            if error.code >= 500 or error.code in (408, 429):
+            # 429 is an answer, not an outage: the server refuses to be asked again so soon
+            # (too many wrong PINs from this till), in words the cashier must see
+            if error.code >= 500 or error.code == 408:
                 raise ServerUnreachable(f"HTTP {error.code}") from None
             raise _refusal(error) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as error:

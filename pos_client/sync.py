@@ -133,8 +133,8 @@ class Sync:
                 entry.redemption_id, entry.refund_of, entry.amount_cents
             )
         except ServerRefused as refusal:
-            if refusal.status in {401, 403}:
-                raise  # this till or its shop is refused: nothing to mark, try later
+            if refusal.status in {401, 403, 429}:
+                raise  # refused for now (this till, its shop, or too soon): try later
             words = {"code": refusal.code, "messages": refusal.messages}
             self.till.journal.mark(entry.redemption_id, JournalState.REJECTED, words)
             report.rejected += 1

@@ -35,11 +35,15 @@ def create_cashier_app(till: Till) -> Flask:
 
     @app.after_request
     def headers(response: Response) -> Response:
+        # No inline script anywhere (the scanner's WebAssembly needs 'wasm-unsafe-eval', which
+        # compiles code from our own files only); no framing, so no other page can overlay
+        # the pay button. No HSTS: the screen is plain HTTP on the loopback by design.
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:;"
             " img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self';"
-            " object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+            " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         )
+        response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         if request.path.startswith("/api/"):

@@ -52,6 +52,10 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
     from wallet_server.console import register_console
 
     register_console(app)
+    from wallet_server.security import protect
+
+    # last: the limiter wraps views, so every blueprint must be registered first
+    protect(app, settings)
     return app
 
 

@@ -1,4 +1,9 @@
-"""Settings read from the environment in one place, typed."""
+"""Settings read from the environment in one place, typed.
+
+A setting that carries a secret (the session key, a database or rate-limit storage address
+with its password) is read from NAME or from the file named by NAME_FILE (a systemd
+credential, a container secret), never from a default written in the code.
+"""
 
 import os
 from dataclasses import dataclass, field
@@ -37,8 +42,72 @@ class TokenSettings:
 
 
 @dataclass(frozen=True)
+class RateLimitSettings:
+    """How many refused attempts a client gets (docs/SECURITY.md explains each number).
+
+    Each limit is a `limits` expression ("10 per hour; 20 per day"), overridable by a
+    CAISSE_RATELIMIT_* variable; only refused attempts count, so a busy till or an office of
+    coordinators behind one address is never slowed by its successes.
+    """
+
+    #: off only for a load test: CAISSE_RATELIMIT_ENABLED=0
+    enabled: bool = True
+    #: where the counters live: memory:// is per worker process; redis://… shares them
+    storage_uri: str = "memory://"
+    #: staff login (API and console together), per client address and username typed
+    login_per_user_ip: str = "5 per 15 minutes; 20 per day"
+    #: staff login, per client address whatever the username (password spraying, CPU)
+    login_per_ip: str = "30 per 15 minutes; 100 per day"
+    #: wrong PINs (and unknown participant ids) per till
+    pin_per_till: str = "10 per hour; 20 per day"
+    #: wrong PINs per participant, whichever tills they come from
+    pin_per_participant: str = "10 per day"
+    #: refused phone activations per client address
+    activation_per_ip: str = "20 per hour"
+    #: refused till pairings per client address
+    pairing_per_ip: str = "10 per hour"
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any]) -> "RateLimitSettings":
+        from limits import parse_many
+
+        values: dict[str, Any] = {}
+        for name in cls.__dataclass_fields__:
+            variable = f"CAISSE_RATELIMIT_{name.upper()}"
+            raw = overrides.pop(f"ratelimit_{name}", None)
+            if raw is None:
+                raw = (
+                    secret_from_env(variable) if name == "storage_uri" else os.environ.get(variable)
+                )
+            if raw is None or raw == "":
+                continue
+            if name == "enabled":
+                values[name] = raw if isinstance(raw, bool) else _flag(variable, str(raw))
+                continue
+            values[name] = str(raw)
+            if name != "storage_uri":
+                try:
+                    parse_many(values[name])
+                except ValueError:
+                    raise ValueError(
+                        f"{variable}: limite illisible / unreadable limit: {raw!r}"
+                        " (ex. « 10 per hour; 20 per day »)"
+                    ) from None
+        return cls(**values)
+
+    def expressions(self) -> dict[str, str]:
+        """Each named limit's expression (the rules in wallet_server/security/rate_limits.py)."""
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name not in ("enabled", "storage_uri")
+        }
+
+
+@dataclass(frozen=True)
 class Settings:
-    #: SQLAlchemy URL; the embedded default is a SQLite file under the instance folder
+    #: SQLAlchemy URL (DATABASE_URL or the file DATABASE_URL_FILE); the embedded default is a
+    #: SQLite file under the instance folder
     database_url: str
     instance_dir: Path
     #: signs Flask sessions; read from CAISSE_SECRET_KEY or the file CAISSE_SECRET_KEY_FILE
@@ -55,13 +124,20 @@ class Settings:
     public_url: str = ""
     #: the fund's local time, for dates shown in the console (CAISSE_TIMEZONE)
     timezone: str = "Europe/Paris"
+    rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    #: how many reverse proxies (nginx) stand in front and add X-Forwarded-* headers
+    #: (CAISSE_TRUSTED_PROXIES); 0: the client's address is the connection's
+    trusted_proxies: int = 0
+    #: the session cookie's Secure flag (CAISSE_SECURE_COOKIES): None decides per request
+    #: (HTTPS, or a public address in https://), True or False forces it
+    secure_cookies: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> "Settings":
         overrides = dict(overrides or {})
         instance_dir = Path(overrides.pop("instance_dir", default_instance_dir()))
-        database_url = overrides.pop("database_url", None) or os.environ.get("DATABASE_URL")
+        database_url = overrides.pop("database_url", None) or secret_from_env("DATABASE_URL")
         if not database_url:
             database_url = f"sqlite:///{instance_dir / 'caisse.sqlite3'}"
         secret_key = overrides.pop("secret_key", None) or _secret_key(instance_dir)
@@ -79,15 +155,77 @@ class Settings:
             tokens=TokenSettings.from_env(overrides),
             public_url=overrides.pop("public_url", os.environ.get("CAISSE_PUBLIC_URL", "")),
             timezone=overrides.pop("timezone", os.environ.get("CAISSE_TIMEZONE", "Europe/Paris")),
+            rate_limits=RateLimitSettings.from_env(overrides),
+            trusted_proxies=_trusted_proxies(
+                overrides.pop("trusted_proxies", os.environ.get("CAISSE_TRUSTED_PROXIES", "0"))
+            ),
+            secure_cookies=_secure_cookies(
+                overrides.pop("secure_cookies", os.environ.get("CAISSE_SECURE_COOKIES", ""))
+            ),
             extra=overrides,
         )
 
 
-def _secret_key(instance_dir: Path) -> str:
-    if value := os.environ.get("CAISSE_SECRET_KEY"):
+def secret_from_env(name: str) -> str | None:
+    """NAME's value, or the content of the file NAME_FILE names; None when neither is set.
+
+    Both at once is refused: which one wins would be a guess, and a stale secret a surprise.
+    """
+    value = os.environ.get(name) or None
+    path = os.environ.get(f"{name}_FILE") or None
+    if value is not None and path is not None:
+        raise ValueError(
+            f"{name} et {name}_FILE sont tous deux définis : gardez-en un seul."
+            f" / {name} and {name}_FILE are both set: keep only one."
+        )
+    if path is None:
         return value
-    if path := os.environ.get("CAISSE_SECRET_KEY_FILE"):
-        return Path(path).read_text().strip()
+    try:
+        content = Path(path).read_text().strip()
+    except OSError as error:
+        raise ValueError(
+            f"{name}_FILE : fichier illisible / unreadable file: {path} ({error.strerror})"
+        ) from None
+    if not content:
+        raise ValueError(f"{name}_FILE : fichier vide / empty file: {path}")
+    return content
+
+
+_TRUE = frozenset({"1", "true", "yes", "on", "oui"})
+_FALSE = frozenset({"0", "false", "no", "off", "non"})
+
+
+def _flag(variable: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ValueError(f"{variable}: 1 ou 0 attendu / expected 1 or 0, not {raw!r}")
+
+
+def _trusted_proxies(raw: object) -> int:
+    try:
+        hops = int(str(raw).strip() or "0")
+    except ValueError:
+        hops = -1
+    if hops < 0:
+        raise ValueError(
+            f"CAISSE_TRUSTED_PROXIES : un nombre entier ≥ 0 / a whole number ≥ 0, not {raw!r}"
+        )
+    return hops
+
+
+def _secure_cookies(raw: object) -> bool | None:
+    if raw is None or isinstance(raw, bool):
+        return raw
+    text = str(raw).strip()
+    return None if text in ("", "auto") else _flag("CAISSE_SECURE_COOKIES", text)
+
+
+def _secret_key(instance_dir: Path) -> str:
+    if value := secret_from_env("CAISSE_SECRET_KEY"):
+        return value
     # Embedded default: a random key kept in the instance folder, readable by its owner only.
     key_file = instance_dir / "secret_key"
     if not key_file.exists():

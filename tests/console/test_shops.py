@@ -5,7 +5,9 @@ import re
 
 from sqlalchemy import select
 
+from tests.console.conftest import ConsoleClient, log_in, new_staff
 from tests.console.test_core import audit_rows
+from tests.payments import new_signing_key, payment_app
 from wallet_server.pos.models import PosDevice
 from wallet_server.shops.models import Shop, ShopDecision
 from wallet_server.shops.operations import add_shop
@@ -255,3 +257,19 @@ def test_every_shop_and_till_page_reads_in_english(console_app, console_login, s
         page = coordinator.get(path)
         assert page.status_code == 200, path
         assert words in page.get_data(as_text=True), path
+
+
+def test_the_pairing_command_names_the_funds_public_address(db_url, tmp_path, sessions):
+    """Behind a proxy the browser's address may be an internal one: CAISSE_PUBLIC_URL wins."""
+    app = payment_app(db_url, tmp_path, public_url="https://caisse.example.org")
+    app.testing = True
+    new_signing_key(sessions, tmp_path)
+    shop = _new_shop(sessions, "Le Marché")
+    user, secret = new_staff(sessions, Role.SHOP_MANAGER, shop)
+    manager = ConsoleClient(app.test_client(), user)
+    assert log_in(manager.client, user.username, secret).status_code == 302
+    page = manager.post(f"/console/shops/{shop.public_id}/tills/pairing-code")
+    assert "caisse-pos pair --server https://caisse.example.org --code" in page.get_data(
+        as_text=True
+    )
+    app.extensions["caisse.engine"].dispose()

@@ -80,3 +80,16 @@ def test_pin_payment_online_and_refused_without_connection(open_till, network, w
     assert account(sessions, shop_account).credits_posted == 700
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Redemption)) == 1
+
+
+def test_a_till_stopped_by_the_pin_limit_shows_why_and_stays_online(open_till, wallet):
+    """Wrong PIN answers are limited per till; the limit is a refusal in the server's words,
+    not an outage that would send the till offline."""
+    till, _, _ = open_till()
+    codes = [till.pay_by_pin(f"P-ZZZZ-{n:04d}", "0000", 100).code for n in range(11)]
+    assert "rate_limited" not in codes[:10]
+    limited = till.pay_by_pin(wallet.public_id, "0000", 100)
+    assert limited.code == "rate_limited"
+    assert limited.messages["fr"] != limited.messages["en"]
+    assert "pin_needs_connection" not in codes
+    assert till.online is True

@@ -10,6 +10,7 @@ from flask import g
 
 from wallet_server.api.schemas import LoginIn, LoginOut, UserOut
 from wallet_server.orm import utcnow
+from wallet_server.security.rate_limits import LOGIN, rate_limited
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import (
     AuthError,
@@ -67,9 +68,10 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
 
 
 @auth_blueprint.post("/login")
+@rate_limited(*LOGIN)
 @auth_blueprint.input(LoginIn, arg_name="credentials")
 @auth_blueprint.output(LoginOut)
-@auth_blueprint.doc(summary="Log in with password and TOTP code", responses=[401])
+@auth_blueprint.doc(summary="Log in with password and TOTP code", responses=[401, 429])
 def login(credentials: dict[str, str]) -> dict[str, Any]:
     from wallet_server.app import db_session, settings
 

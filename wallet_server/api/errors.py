@@ -39,6 +39,7 @@ _STATUS_BY_CODE = {
     "token_not_outstanding": 409,
     "device_not_found": 404,
     "participant_not_active": 403,
+    "rate_limited": 429,
 }
 #: details a client may see (never internal ids or account codes)
 _PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding"})

@@ -32,6 +32,7 @@ from wallet_server.pos.redemption import (
 )
 from wallet_server.pos.refunds import RefundReceipt, refund
 from wallet_server.pos.sync import redeem_batch
+from wallet_server.security.rate_limits import PAIRING, PIN_PAYMENT, rate_limited
 from wallet_server.shops.models import Shop
 
 pos_blueprint = APIBlueprint("pos", __name__)
@@ -80,10 +81,11 @@ def _till(device: PosDevice) -> dict[str, object]:
 
 
 @pos_blueprint.post("/pair")
+@rate_limited(*PAIRING)
 @pos_blueprint.input(PairIn, arg_name="body")
 @pos_blueprint.output(PairOut, status_code=201)
 @pos_blueprint.doc(
-    summary="Exchange a one-time pairing code for a device credential", responses=[422]
+    summary="Exchange a one-time pairing code for a device credential", responses=[422, 429]
 )
 def pair(body: dict[str, str]) -> dict[str, object]:
     from wallet_server.app import db_session
@@ -188,12 +190,13 @@ def refunds(body: dict[str, Any]) -> RefundReceipt:
 
 
 @pos_blueprint.post("/pin-payments")
+@rate_limited(*PIN_PAYMENT)
 @pos_blueprint.auth_required(device_auth)
 @pos_blueprint.input(PinPaymentIn, arg_name="body")
 @pos_blueprint.output(ReceiptOut)
 @pos_blueprint.doc(
     summary="Pay with the participant's id and PIN (online only)",
-    responses=[403, 404, 409, 422, 423],
+    responses=[403, 404, 409, 422, 423, 429],
 )
 def pin_payments(body: dict[str, Any]) -> Receipt:
     from wallet_server.app import db_session

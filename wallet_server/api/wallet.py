@@ -22,6 +22,7 @@ from wallet_server.participants.activation import activate, create_activation_co
 from wallet_server.participants.history import movements
 from wallet_server.participants.models import Participant
 from wallet_server.pos.pin import find_participant
+from wallet_server.security.rate_limits import ACTIVATION, rate_limited
 from wallet_server.shops.models import Shop, ShopStatus
 from wallet_server.tokens.wallet_codes import cancel_code, outstanding_codes
 from wallet_server.users.models import Role, User
@@ -60,10 +61,11 @@ def activation_code(public_id: str) -> dict[str, object]:
 
 
 @wallet_blueprint.post("/activate")
+@rate_limited(*ACTIVATION)
 @wallet_blueprint.input(ActivateIn, arg_name="body")
 @wallet_blueprint.output(ActivateOut, status_code=201)
 @wallet_blueprint.doc(
-    summary="Exchange an activation code for this phone's credential", responses=[422]
+    summary="Exchange an activation code for this phone's credential", responses=[422, 429]
 )
 def activate_device(body: dict[str, str]) -> dict[str, object]:
     from wallet_server.app import db_session

@@ -1,6 +1,9 @@
 """Logging in (password + TOTP), logging out, choosing the language."""
 
-from flask import g, redirect, render_template, request, session, url_for
+import math
+
+from flask import g, make_response, redirect, render_template, request, session, url_for
+from flask_limiter import RateLimitExceeded
 from werkzeug.wrappers import Response
 
 from wallet_server.app import db_session, settings
@@ -9,7 +12,10 @@ from wallet_server.console import safe_next
 from wallet_server.console.access import TOKEN_KEY, current_user
 from wallet_server.console.blueprint import console
 from wallet_server.console.csrf import csrf_token
-from wallet_server.console.i18n import LANG_KEY, LANGS, refusal_text
+from wallet_server.console.i18n import LANG_KEY, LANGS, current_lang, refusal_text
+from wallet_server.messages import message
+from wallet_server.security.limiter import retry_after_seconds
+from wallet_server.security.rate_limits import LOGIN, rate_limited, typed_username
 from wallet_server.users.operations import AuthError, authenticate, close_session, open_session
 
 
@@ -21,6 +27,7 @@ def login() -> str | Response:
 
 
 @console.post("/login")
+@rate_limited(*LOGIN)
 def login_submit() -> tuple[str, int] | Response:
     username = request.form.get("username", "").strip().lower()[:80]
     try:
@@ -52,6 +59,22 @@ def login_submit() -> tuple[str, int] | Response:
     csrf_token()
     record_action(db_session(), actor=user.username, role=user.role, action="login")
     return redirect(safe_next(request.form.get("next"), url_for("console.home")))
+
+
+@console.errorhandler(RateLimitExceeded)
+def too_many_logins(_error: RateLimitExceeded) -> Response:
+    """The login form again, saying how long to wait, in the person's language."""
+    seconds = retry_after_seconds()
+    text = message("rate_limited_wait", current_lang()).format(minutes=math.ceil(seconds / 60))
+    page = render_template(
+        "console/login.html",
+        next=request.form.get("next", ""),
+        error=text,
+        username=typed_username(),
+    )
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @console.post("/logout")

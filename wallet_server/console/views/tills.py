@@ -62,7 +62,7 @@ def till_pairing_code(shop_public_id: str) -> str:
         f"shop:{shop.public_id}",
         after={"expires_at": created.expires_at.isoformat(timespec="minutes")},
     )
-    server = current_app.extensions["caisse.settings"].extra.get("public_url") or request.host_url
+    server = current_app.extensions["caisse.settings"].public_url or request.host_url
     return render_template(
         "console/shops/pairing_code.html",
         shop=shop,
