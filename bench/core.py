@@ -51,6 +51,13 @@ class BenchReport:
 Runner = Callable[[RunConfig], BenchReport]
 
 
+def error_gist(error: BaseException, limit: int = 600) -> str:
+    """An error's first line and, for a ServerFailed, the last lines of the gunicorn log it
+    carries: enough for a table's "reason" column."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {' | '.join(lines[:1] + lines[1:][-3:])}"[:limit]
+
+
 def figure(value: float | None) -> float | None:
     """Timings and rates are floats rounded to 3 decimals; money never goes through here."""
     return None if value is None else round(value, 3)

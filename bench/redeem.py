@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from bench.core import BenchReport, Log, RunConfig, figure
+from bench.core import BenchReport, Log, RunConfig, error_gist, figure
 from bench.databases import DatabaseUnavailable, open_database
 from bench.fixtures import funded_participants
 from bench.load import ClientStats, Http, LoadResult, Step, run_clients
@@ -378,12 +378,6 @@ def _measure(db: str, url: str, config: RunConfig, clients: int) -> DbRun:
     return run
 
 
-def _first_line(error: BaseException, limit: int = 600) -> str:
-    """The gist of an error, and the last lines of a gunicorn log that ServerFailed carries."""
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {' | '.join(lines[:1] + lines[1:][-3:])}"[:limit]
-
-
 def measure_on(db: str, config: RunConfig, clients: int) -> DbRun:
     """Run on one database; an unreachable one is skipped, anything else that breaks fails."""
     try:
@@ -397,7 +391,7 @@ def measure_on(db: str, config: RunConfig, clients: int) -> DbRun:
     except Exception as error:
         config.log(traceback.format_exc(limit=8)[-4000:])
         return DbRun(
-            db=db, seconds=config.size, clients=clients, status="failed", reason=_first_line(error)
+            db=db, seconds=config.size, clients=clients, status="failed", reason=error_gist(error)
         )
 
 

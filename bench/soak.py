@@ -34,7 +34,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench.core import DATABASES, BenchReport, Log, RunConfig
+from bench.core import DATABASES, BenchReport, Log, RunConfig, error_gist
 from bench.databases import DatabaseUnavailable, open_database
 from bench.load import ClientStats, Http, Step, run_clients
 from bench.server import Server, gunicorn
@@ -169,12 +169,6 @@ def _measure(db: str, url: str, config: RunConfig) -> SoakRun:
     return run
 
 
-def _first_line(error: BaseException, limit: int = 600) -> str:
-    """The gist of an error, and the last lines of a gunicorn log that ServerFailed carries."""
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {' | '.join(lines[:1] + lines[1:][-3:])}"[:limit]
-
-
 def measure_on(db: str, config: RunConfig) -> SoakRun:
     """Run on one database; an unreachable one is skipped, anything else that breaks fails."""
     try:
@@ -185,7 +179,7 @@ def measure_on(db: str, config: RunConfig) -> SoakRun:
         return SoakRun(db=db, seconds=config.size, status="skipped", reason=str(error))
     except Exception as error:
         config.log(traceback.format_exc(limit=8)[-4000:])
-        return SoakRun(db=db, seconds=config.size, status="failed", reason=_first_line(error))
+        return SoakRun(db=db, seconds=config.size, status="failed", reason=error_gist(error))
 
 
 def run(config: RunConfig) -> BenchReport:

@@ -11,16 +11,17 @@ import http.client
 import json
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 from werkzeug.serving import make_server
+
+from bench.sim_network import ANSWERS_LOST, DOWN, UP, Line
 
 
 class LiveServer:
@@ -35,22 +36,13 @@ class LiveServer:
         self._thread.join(5)
 
 
-class Network:
-    UP = "up"
-    DOWN = "down"
-    ANSWERS_LOST = "answers_lost"
+class Network(Line):
+    """The shop's line (bench.sim_network.Line, shared with the fault simulation), with the
+    states as attributes and a block that sets one for a while."""
 
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.state = self.UP
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        self._closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    UP = UP
+    DOWN = DOWN
+    ANSWERS_LOST = ANSWERS_LOST
 
     @contextmanager
     def state_for(self, state: str) -> Iterator[None]:
@@ -59,58 +51,6 @@ class Network:
             yield
         finally:
             self.state = previous
-
-    def close(self) -> None:
-        self._closed = True
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            if self.state == self.DOWN:
-                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                client.close()  # reset: the till sees its connection refused
-                continue
-            threading.Thread(target=self._relay, args=(client, self.state), daemon=True).start()
-
-    def _relay(self, client: socket.socket, state: str) -> None:
-        try:
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
-        except OSError:
-            client.close()
-            return
-        forward = threading.Thread(target=_pipe, args=(client, upstream), daemon=True)
-        forward.start()
-        if state == self.ANSWERS_LOST:
-            # read and drop the answer: the server did the work, the till never hears of it
-            while _chunk(upstream):
-                pass
-            client.close()
-        else:
-            _pipe(upstream, client)
-        forward.join(5)
-        upstream.close()
-        client.close()
-
-
-def _chunk(sock: socket.socket) -> bytes:
-    try:
-        return sock.recv(65536)
-    except OSError:
-        return b""
-
-
-def _pipe(source: socket.socket, target: socket.socket) -> None:
-    while data := _chunk(source):
-        try:
-            target.sendall(data)
-        except OSError:
-            return
-    with suppress(OSError):
-        target.shutdown(socket.SHUT_WR)
 
 
 def free_port() -> int:
