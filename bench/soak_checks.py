@@ -140,7 +140,7 @@ def _allocation_problems(run: SoakRun) -> list[str]:
     summary = outcome.summary or {}
     expected = {
         "allocated": PARTICIPANTS,
-        "skipped": 0,
+        "already_allocated": 0,
         "total_cents": PARTICIPANTS * ALLOCATION_CENTS,
     }
     got = {name: summary.get(name) for name in expected}

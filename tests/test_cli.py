@@ -38,21 +38,32 @@ def test_demo_seed_balances_and_second_allocation_allocates_nothing(demo, tmp_pa
     report = json.loads(verified.stdout)
     assert report["ok"] and report["accounts"] == 6 + 3 + 30  # fund, shops, wallets
     month = json.loads(
-        caisse(demo, tmp_path, "allocate", "--month", _this_month(demo, tmp_path), "--json").stdout
+        caisse(demo, tmp_path, "allocate", "--month", _demo_month(demo), "--json").stdout
     )
-    assert (month["allocated"], month["skipped"], month["total_cents"]) == (0, 30, 0)
-    assert set(month) >= {"month", "participants", "allocated", "skipped", "total_cents", "dry_run"}
+    assert (month["allocated"], month["already_allocated"], month["total_cents"]) == (0, 30, 0)
+    assert set(month) >= {"month", "eligible", "allocated", "already_allocated", "total_cents"}
     credentials = tmp_path / "demo-credentials.txt"
     assert credentials.stat().st_mode & 0o077 == 0
     shops = json.loads(caisse(demo, tmp_path, "shop", "list", "--json").stdout)
     assert [s["status"] for s in shops] == ["approved"] * 3
 
 
-def _this_month(db_url, tmp_path) -> str:
-    from wallet_server.months import month_of
-    from wallet_server.orm import utcnow
+def _demo_month(db_url: str) -> str:
+    """The month the demo allocated last (read back, never recomputed from today's date: the
+    seeding and the test may straddle a month's end)."""
+    from sqlalchemy import func, select
 
-    return month_of(utcnow().date())
+    from wallet_server.allocations.models import AllocationRun
+    from wallet_server.db import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            month = connection.execute(select(func.max(AllocationRun.month))).scalar_one()
+    finally:
+        engine.dispose()
+    assert month is not None
+    return month
 
 
 def test_demo_seeding_is_done_once(demo, tmp_path):
@@ -60,26 +71,39 @@ def test_demo_seeding_is_done_once(demo, tmp_path):
     assert "already present" in again.stdout
 
 
-def test_allocate_dry_run_json_then_real_run(demo, tmp_path):
-    caisse(demo, tmp_path, "participant", "add", "--household-size", "2", "--month", "2026-12")
+def _allocate(db_url, tmp_path, month: str, *flags: str) -> dict:
+    return json.loads(caisse(db_url, tmp_path, "allocate", "--month", month, *flags).stdout)
+
+
+def test_a_dry_run_reports_exactly_what_the_run_then_books(demo, tmp_path):
+    month = _demo_month(demo)
+    caisse(demo, tmp_path, "participant", "add", "--household-size", "2", "--month", month)
+    preview = _allocate(demo, tmp_path, month, "--dry-run", "--json")
+    real = _allocate(demo, tmp_path, month, "--json")
+    fields = ("eligible", "allocated", "already_allocated", "total_cents", "reclaimed_cents")
+    assert preview["dry_run"] is True and real["dry_run"] is False
+    assert [preview[f] for f in fields] == [real[f] for f in fields]
+    # the demo's 30 wallets had the month already: only the newcomer is booked
+    assert (real["eligible"], real["allocated"], real["already_allocated"]) == (31, 1, 30)
+    assert caisse(demo, tmp_path, "ledger", "verify").returncode == 0
+
+
+def test_allocate_dry_run_json_then_real_run_of_the_next_month(demo, tmp_path):
+    from wallet_server.months import next_month
+
+    month = next_month(_demo_month(demo))
+    caisse(demo, tmp_path, "participant", "add", "--household-size", "2", "--month", month)
     caisse(
-        demo,
-        tmp_path,
-        "policy",
-        "set",
-        "--month",
-        "2026-12",
-        "--amount",
-        "100,00",
-        "--extra-member",
-        "25,50",
-    )
-    preview = json.loads(
-        caisse(demo, tmp_path, "allocate", "--month", "2026-12", "--dry-run", "--json").stdout
-    )
-    assert preview["dry_run"] is True and preview["participants"] == 31
-    real = json.loads(caisse(demo, tmp_path, "allocate", "--month", "2026-12", "--json").stdout)
+        demo, tmp_path, "policy", "set", "--month", month, "--amount", "100,00",
+        "--extra-member", "25,50",
+    )  # fmt: skip
+    preview = _allocate(demo, tmp_path, month, "--dry-run", "--json")
+    assert preview["dry_run"] is True and preview["eligible"] == 31
+    real = _allocate(demo, tmp_path, month, "--json")
     assert real["total_cents"] == preview["total_cents"] and real["allocated"] == 31
+    assert real["allocated"] == preview["allocated"] and real["already_allocated"] == 0
+    again = _allocate(demo, tmp_path, month, "--dry-run", "--json")
+    assert (again["allocated"], again["already_allocated"], again["total_cents"]) == (0, 31, 0)
     assert caisse(demo, tmp_path, "ledger", "verify").returncode == 0
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wallet_server import clock
+
 
 def default_instance_dir() -> Path:
     return Path(os.environ.get("CAISSE_INSTANCE_DIR", Path.cwd() / "instance"))
@@ -122,8 +124,9 @@ class Settings:
     #: the address participants reach, printed in activation letters (CAISSE_PUBLIC_URL);
     #: empty: the address the coordinator's browser used
     public_url: str = ""
-    #: the fund's local time, for dates shown in the console (CAISSE_TIMEZONE)
-    timezone: str = "Europe/Paris"
+    #: the fund's time zone (CAISSE_TIMEZONE), in which every calendar decision is taken;
+    #: read by `wallet_server.clock`, which every process shares, and checked here at start
+    timezone: str = clock.DEFAULT_TIMEZONE
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     #: how many reverse proxies (nginx) stand in front and add X-Forwarded-* headers
     #: (CAISSE_TRUSTED_PROXIES); 0: the client's address is the connection's
@@ -154,7 +157,7 @@ class Settings:
             ),
             tokens=TokenSettings.from_env(overrides),
             public_url=overrides.pop("public_url", os.environ.get("CAISSE_PUBLIC_URL", "")),
-            timezone=overrides.pop("timezone", os.environ.get("CAISSE_TIMEZONE", "Europe/Paris")),
+            timezone=clock.fund_zone().key,
             rate_limits=RateLimitSettings.from_env(overrides),
             trusted_proxies=_trusted_proxies(
                 overrides.pop("trusted_proxies", os.environ.get("CAISSE_TRUSTED_PROXIES", "0"))

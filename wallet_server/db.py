@@ -3,6 +3,7 @@ lock-then-check discipline holds there too; PostgreSQL uses READ COMMITTED with 
 """
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
+
+from wallet_server import clock
 
 SessionFactory = Callable[[], Session]
 
@@ -41,10 +44,21 @@ def _make_sqlite_transactional(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        dbapi_connection.create_function(
+            "caisse_local_month", 1, _local_month_of_stored_timestamp, deterministic=True
+        )
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _local_month_of_stored_timestamp(stored: str | None) -> str | None:
+    """SQL `caisse_local_month(ts)`: the fund's month of a timestamp SQLite stores as naive
+    UTC text (see `orm.UTCDateTime`), for reports that group by month."""
+    if stored is None:
+        return None
+    return clock.this_month(datetime.fromisoformat(stored).replace(tzinfo=UTC))
 
 
 def is_unstorable_text(error: BaseException) -> bool:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.allocations.operations import run_allocation
 from wallet_server.contributions.models import DEFAULT_TIERS_CENTS, PaymentMethod
 from wallet_server.contributions.operations import record_payment, record_subsidy
 from wallet_server.errors import DomainError
 from wallet_server.ledger import run_in_transaction
-from wallet_server.orm import utcnow
 from wallet_server.participants.devices import bind_device
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import Enrollment, enroll_many
@@ -147,7 +147,7 @@ def seed_demo(session_factory: Callable[[], Session], *, password: str, month: s
             ],
             actor="demo",
         )
-        today = utcnow().date()
+        today = clock.today()
         for participant in participants[:24]:  # a few are behind, as in real life
             assert participant.contribution_level is not None
             record_payment(

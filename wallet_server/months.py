@@ -17,11 +17,10 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def current_month() -> str:
-    """This month in UTC, the calendar the ledger's months are counted in."""
-    from wallet_server.orm import utcnow
-
-    return month_of(utcnow().date())
+def first_day(month: str) -> date:
+    """The first day of `month` ('YYYY-MM')."""
+    year, number = (int(part) for part in parse_month(month).split("-"))
+    return date(year, number, 1)
 
 
 def next_month(month: str) -> str:

@@ -19,6 +19,7 @@ from playwright.sync_api import expect, sync_playwright
 from pos_client.tillfiles import TillFiles
 from tests.console.conftest import PASSWORD, new_staff
 from tests.pos_client.live import LiveServer
+from wallet_server import clock
 from wallet_server.ledger import verify
 from wallet_server.users.models import Role
 
@@ -58,8 +59,8 @@ def page():
 
 def test_a_coordinators_first_month(page, server, console_app, sessions, tmp_path):
     coordinator, secret = new_staff(sessions, Role.COORDINATOR)
-    today = datetime.now(UTC).date()
-    month = today.strftime("%Y-%m")
+    today = clock.today()
+    month = clock.this_month()
 
     # log in: password and the authenticator's current code
     page.goto(f"{server}/console/participants")

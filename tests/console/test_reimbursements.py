@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from tests.console.test_core import audit_rows
 from tests.payments import account, new_till, new_wallet
 from tests.reimbursements.shopping import GOOD_IBAN, OTHER_IBAN, pay_through_api, set_bank_details
+from wallet_server import clock
 from wallet_server.ledger import Transfer, verify
-from wallet_server.orm import utcnow
 from wallet_server.reimbursements.models import PayoutBatch
 from wallet_server.users.models import Role
 
@@ -46,7 +46,7 @@ def shops(console_app, sessions):
 
 
 def _today() -> str:
-    return utcnow().date().isoformat()
+    return clock.today().isoformat()
 
 
 def _prepare(client):

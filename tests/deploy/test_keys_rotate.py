@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.deploy.servers import VENV_BIN, clean_environment
+from wallet_server import clock
 from wallet_server.db import make_engine, make_session_factory
-from wallet_server.orm import utcnow
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import SigningKeyRecord
 from wallet_server.tokens.operations import rotate_signing_key
@@ -64,7 +64,7 @@ def make_key(db_url: str, key_dir, *, age_days: int) -> str:
     try:
         with make_session_factory(engine)() as session:
             record = rotate_signing_key(
-                session, KeyStore(key_dir), now=utcnow() - timedelta(days=age_days)
+                session, KeyStore(key_dir), now=clock.now() - timedelta(days=age_days)
             )
             session.commit()
             return record.kid

@@ -8,7 +8,7 @@ place these tests rewrite history, to give statements and batches several days t
 """
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from tests.factories import fund
 from tests.factories import participant as new_participant
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.ledger import Account, Transfer
-from wallet_server.orm import utcnow
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import create_pairing_code, pair_device
 from wallet_server.pos.redemption import RedemptionRequest, redeem
@@ -38,11 +38,10 @@ OTHER_IBAN = "DE89 3704 0044 0532 0130 00"
 
 
 def days_ago(days: int) -> datetime:
-    """Noon UTC, `days` days before today: well inside that UTC day."""
-    today = utcnow().date()
-    return datetime.combine(today - timedelta(days=days), datetime.min.time(), tzinfo=UTC).replace(
-        hour=12
-    )
+    """Noon on the fund's calendar, `days` days before its today: well inside that day, and
+    the same day whether read in UTC or in the fund's zone."""
+    day = clock.today() - timedelta(days=days)
+    return datetime.combine(day, time(12), tzinfo=clock.fund_zone()).astimezone(UTC)
 
 
 class Market:
@@ -77,13 +76,13 @@ class Market:
             person,
             signer=current_signing_key(self.session, self.keystore),
             settings=SETTINGS,
-            now=at or utcnow(),
+            now=at or clock.now(),
         )
         redemption_id = str(uuid.uuid4())
         redeem(
             self.session,
             self.devices[shop.id],
-            RedemptionRequest(redemption_id, code.text, amount, at or utcnow(), "online"),
+            RedemptionRequest(redemption_id, code.text, amount, at or clock.now(), "online"),
             settings=SETTINGS,
             now=at,
         )
@@ -121,7 +120,7 @@ def pay_through_api(client, wallet, till, amount: int) -> str:
             "redemption_id": redemption_id,
             "token": token,
             "amount_cents": amount,
-            "captured_at": utcnow().isoformat(),
+            "captured_at": clock.now().isoformat(),
             "mode": "online",
         },
     )

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.reimbursements.shopping import OTHER_IBAN, days_ago
+from wallet_server import clock
 from wallet_server.ledger import Transfer, verify
-from wallet_server.orm import utcnow
 from wallet_server.reimbursements.batches import (
     NothingDue,
     PayoutError,
@@ -26,8 +26,8 @@ SEPA_ID = re.compile(r"[A-Za-z0-9/\-?:().,'+ ]{1,35}")
 def _prepare(session, *, period_end=None, execution_date=None):
     return prepare_batch(
         session,
-        period_end=period_end or utcnow().date(),
-        execution_date=execution_date or utcnow().date() + timedelta(days=1),
+        period_end=period_end or clock.today(),
+        execution_date=execution_date or clock.today() + timedelta(days=1),
         actor="coordinator",
     )
 
@@ -200,7 +200,7 @@ def test_a_paid_batch_cannot_be_cancelled(session, market):
 def test_dates_are_checked(session, market):
     shop = market.shop("La Cagette")
     market.pay(shop, 800, at=days_ago(2))
-    tomorrow = utcnow().date() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     with pytest.raises(PayoutError) as future:
         _prepare(session, period_end=tomorrow)
     assert future.value.code == "payout_period_in_future"

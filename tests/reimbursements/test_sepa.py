@@ -7,8 +7,8 @@ import pytest
 import xmlschema
 
 from tests.reimbursements.shopping import OTHER_IBAN, days_ago
+from wallet_server import clock
 from wallet_server.messages import message
-from wallet_server.orm import utcnow
 from wallet_server.reimbursements.bank import BankDetailsError, checked_bank_details
 from wallet_server.reimbursements.batches import batch_lines, prepare_batch
 from wallet_server.reimbursements.sepa import credit_transfer_file, sepa_text
@@ -31,7 +31,7 @@ def _batch(session, market):
     market.pay(cagette, 1, at=days_ago(3))
     market.pay(fournil, 15_000, at=days_ago(2))
     batch = prepare_batch(
-        session, period_end=days_ago(1).date(), execution_date=utcnow().date(), actor="test"
+        session, period_end=days_ago(1).date(), execution_date=clock.today(), actor="test"
     ).batch
     return batch, batch_lines(session, batch)
 
@@ -48,7 +48,7 @@ def test_the_sepa_file_is_valid_pain_001_001_03_with_the_right_sums(session, mar
     assert header.findtext("p:CtrlSum", namespaces=NS) == "162.35"
     (info,) = root.findall("p:CstmrCdtTrfInitn/p:PmtInf", NS)
     assert info.findtext("p:CtrlSum", namespaces=NS) == "162.35"
-    assert info.findtext("p:ReqdExctnDt", namespaces=NS) == utcnow().date().isoformat()
+    assert info.findtext("p:ReqdExctnDt", namespaces=NS) == clock.today().isoformat()
     assert info.findtext("p:Dbtr/p:Nm", namespaces=NS) == "Caisse Commune de Quimper"
     assert info.findtext("p:DbtrAcct/p:Id/p:IBAN", namespaces=NS) == FUND.iban
     transfers = {

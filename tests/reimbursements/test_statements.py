@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 
 from tests.reimbursements.shopping import days_ago
+from wallet_server import clock
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import TransferRequest, hold
-from wallet_server.orm import utcnow
 from wallet_server.reimbursements.batches import mark_paid, prepare_batch
 from wallet_server.reimbursements.statements import (
     Period,
@@ -26,7 +26,7 @@ def test_a_statement_splits_the_period_and_closes_on_the_ledger_balance(session,
     batch = prepare_batch(
         session,
         period_end=days_ago(10).date(),
-        execution_date=utcnow().date(),
+        execution_date=clock.today(),
         actor="coordinator",
     ).batch
     mark_paid(session, batch, actor="coordinator")
@@ -39,7 +39,7 @@ def test_a_statement_splits_the_period_and_closes_on_the_ledger_balance(session,
     assert [m.amount_cents for m in early.movements] == [2_000, 1_500]
     assert {m.kind for m in early.movements} == {"payment"}
 
-    late = shop_statement(session, cagette, Period(days_ago(9).date(), utcnow().date()))
+    late = shop_statement(session, cagette, Period(days_ago(9).date(), clock.today()))
     summary = late.summary
     assert summary.opening_cents == 3_500
     assert (summary.payments.count, summary.payments.total_cents) == (1, 700)
@@ -75,10 +75,10 @@ def test_a_pending_transfer_on_a_shop_account_is_not_in_its_statement(session, m
             amount=400,
             kind="payout",
             actor="test",
-            expires_at=utcnow() + timedelta(hours=1),
+            expires_at=clock.now() + timedelta(hours=1),
         ),
     )
-    statement = shop_statement(session, shop, Period(days_ago(2).date(), utcnow().date()))
+    statement = shop_statement(session, shop, Period(days_ago(2).date(), clock.today()))
     assert statement.summary.payouts.count == 0
     assert statement.summary.closing_cents == 1_000
     assert [m.amount_cents for m in statement.movements] == [1_000]
@@ -91,7 +91,7 @@ def test_the_fund_wide_list_has_every_shop_and_their_sum(session, market):
     market.pay(a, 1_200, at=days_ago(6))
     paid_b = market.pay(b, 3_000, at=days_ago(2))
     market.refund(b, paid_b, 1_000)
-    statements = fund_statements(session, Period(days_ago(7).date(), utcnow().date()))
+    statements = fund_statements(session, Period(days_ago(7).date(), clock.today()))
     names = [s.shop_name for s in statements.shops]
     assert names == ["Alimentation Bio", "Boucherie Centrale", "Crèmerie sans ventes"]
     assert [s.closing_cents for s in statements.shops] == [1_200, 2_000, 0]

@@ -199,8 +199,8 @@ class ThreeMonths:
             fund.allocate(month)
         fund.pay_by_pin(self.a, self.port, 2_500, at(date(2026, 9, 10)))
         fund.pay_by_pin(self.b, self.cagette, 4_000, at(date(2026, 9, 15)))
-        # 23:30 UTC on 30 September is already October in Paris: it belongs to September.
-        fund.pay_by_pin(self.b, self.port, 1_000, at(date(2026, 9, 30), 23, 30))
+        # 23:30 in Paris on 30 September (21:30 UTC, summer time): still September.
+        fund.pay_by_pin(self.b, self.port, 1_000, at(date(2026, 9, 30), 21, 30))
         # Later payments by pay code: the ledger dates their settlement today, which is after
         # the payout's period either way.
         fund.pay_by_code(self.a, self.port, 3_000, at(date(2026, 10, 2)))

@@ -15,8 +15,8 @@ WINDOW = report_window("2026-09", "2026-11")
 def _session(sessions):
     session = sessions()
     if session.get_bind().dialect.name == "postgresql":
-        # Months are UTC whatever zone the connection reads timestamps in.
-        session.execute(text("SET TIME ZONE 'Europe/Paris'"))
+        # Months are the fund's (Europe/Paris) whatever zone the connection reads in.
+        session.execute(text("SET TIME ZONE 'America/New_York'"))
     return session
 
 
@@ -76,3 +76,27 @@ def test_an_empty_fund_has_zero_months(sessions):
         assert shop_spending(session, window) == []
         assert [u.share_bp for u in allocation_use(session, window)] == [None, None]
         assert [p.active for p in participation(session, window)] == [0, 0]
+
+
+def test_a_payment_at_half_past_midnight_in_paris_counts_in_the_new_month(sessions, small_fund):
+    """22:30 UTC on 30 September is 00:30 on 1 October in Paris: October's, on the dashboard
+    and in the shop's statements alike."""
+    from datetime import date
+
+    from tests.reports.fund import at
+    from wallet_server.reimbursements.statements import Period, shop_statement
+    from wallet_server.shops.models import Shop
+
+    (person,) = small_fund.enroll((1, 2, "2026-09"), pin=True)
+    till = small_fund.till("La Cagette")
+    small_fund.subsidy(100_000, date(2026, 9, 1))
+    small_fund.allocate("2026-09")
+    small_fund.pay_by_pin(person, till, 1_200, at(date(2026, 9, 30), 22, 30))
+    with _session(sessions) as session:
+        (spending,) = shop_spending(session, report_window("2026-09", "2026-10"))
+        shop = session.get(Shop, till.shop_id)
+        september = shop_statement(session, shop, Period(date(2026, 9, 30), date(2026, 9, 30)))
+        october = shop_statement(session, shop, Period(date(2026, 10, 1), date(2026, 10, 1)))
+    assert spending.by_month == {"2026-09": 0, "2026-10": 1_200}
+    assert september.summary.payments.count == 0
+    assert october.summary.payments.total_cents == 1_200

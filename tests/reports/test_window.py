@@ -14,12 +14,13 @@ def test_default_window_is_the_twelve_months_ending_this_month():
     assert len(default_window(date(2027, 1, 1)).months) == 12
 
 
-def test_window_bounds_are_utc_month_starts():
-    window = report_window("2026-11", "2026-12")
-    assert window.months == ["2026-11", "2026-12"]
+def test_window_bounds_are_the_funds_local_month_starts_as_utc_instants():
+    window = report_window("2026-10", "2026-12")
+    assert window.months == ["2026-10", "2026-11", "2026-12"]
+    # midnight in Paris: summer time (UTC+2) on 1 October, winter time (UTC+1) on 1 January
     assert (window.start, window.end) == (
-        datetime(2026, 11, 1, tzinfo=UTC),
-        datetime(2027, 1, 1, tzinfo=UTC),
+        datetime(2026, 9, 30, 22, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, tzinfo=UTC),
     )
 
 

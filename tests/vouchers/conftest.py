@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from paytoken import SigningKey
 from tests.factories import fund
 from tests.factories import participant as new_participant
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.ledger import Account
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import create_pairing_code, pair_device
@@ -65,7 +65,7 @@ def redeem_voucher(
         redemption_id=str(uuid.uuid4()),
         token=voucher.token_text,
         amount_cents=amount,
-        captured_at=captured_at or utcnow(),
+        captured_at=captured_at or clock.now(),
         mode=mode,
     )
     return redeem(session, device, request, settings=SETTINGS)

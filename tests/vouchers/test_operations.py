@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from paytoken import verify_token
 from tests.vouchers.conftest import SETTINGS, new_device, redeem_voucher, wallet_of
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.ledger import (
@@ -16,7 +17,6 @@ from wallet_server.ledger import (
     sweep_expired_holds,
     verify,
 )
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import ParticipantStatus
 from wallet_server.pos.redemption import RedemptionError
 from wallet_server.tokens.models import BlocklistEntry, IssuedToken
@@ -56,7 +56,7 @@ def _written(session) -> tuple[int, ...]:
 
 
 def test_a_sheet_holds_value_times_count_each_voucher_an_offline_code(session, person, signer):
-    now = utcnow().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     sheet = _issue(session, person, signer, value=1_500, count=4, now=now)
 
     wallet = wallet_of(session, person)
@@ -219,7 +219,7 @@ def test_a_retired_key_stays_published_while_its_vouchers_may_be_presented(
     from wallet_server.tokens.operations import rotate_signing_key
 
     voucher = printable_vouchers(session, _issue(session, person, signer, count=1))[0]
-    retired_at = utcnow()
+    retired_at = clock.now()
     rotate_signing_key(session, KeyStore(tmp_path / "keys"), now=retired_at)
     still = published_keyset(session, SETTINGS, now=retired_at + timedelta(days=61))
     verify_token(voucher.token_text, still, now=retired_at + timedelta(days=61))
@@ -229,7 +229,7 @@ def test_a_retired_key_stays_published_while_its_vouchers_may_be_presented(
 
 
 def test_a_participants_sheets_come_newest_first(session, person, signer):
-    now = utcnow()
+    now = clock.now()
     older = _issue(session, person, signer, value=500, count=2, now=now - timedelta(days=3))
     newer = _issue(session, person, signer, value=700, count=1, now=now)
     listed = participant_sheets(session, person)

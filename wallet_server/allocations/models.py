@@ -4,7 +4,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class AllocationMode(enum.StrEnum):
@@ -37,7 +38,7 @@ class AllocationPolicy(Base):
     carry_over_cap_cents: Mapped[int | None] = mapped_column(BigInteger)
     decided_by: Mapped[str] = mapped_column(String(100))
     note: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class RunStatus(enum.StrEnum):
@@ -59,7 +60,7 @@ class AllocationRun(Base):
     skipped: Mapped[int] = mapped_column(default=0)
     total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     reclaimed_cents: Mapped[int] = mapped_column(BigInteger, default=0)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=clock.now)
     finished_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -75,4 +76,4 @@ class Allocation(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("allocation_runs.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     reclaimed_cents: Mapped[int] = mapped_column(BigInteger, default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.allocations.breakdown import RunBreakdown
 from wallet_server.allocations.models import (
     Allocation,
@@ -30,7 +31,6 @@ from wallet_server.ledger import (
 )
 from wallet_server.ledger.bulk import insert_rows
 from wallet_server.months import parse_month
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.pos.conflicts import close_recovered
 
@@ -112,14 +112,19 @@ class RunSummary:
     conflicts_closed: int = 0
 
     def as_dict(self) -> dict[str, object]:
+        """The same fields with the same meaning for a dry run and a real one: a preview says
+        exactly what the run would book, a run what it booked."""
         return {
             "month": self.month,
-            "participants": self.participants,
+            "dry_run": self.dry_run,
+            #: active wallets enrolled by the month: the ones the month applies to
+            "eligible": self.participants,
+            #: wallets this run books (or would book), and what it books for them
             "allocated": self.allocated,
-            "skipped": self.skipped,
             "total_cents": self.total_cents,
             "reclaimed_cents": self.reclaimed_cents,
-            "dry_run": self.dry_run,
+            #: eligible wallets an earlier run of the month already booked: nothing for them
+            "already_allocated": self.skipped,
             "run_id": self.run_id,
         }
 
@@ -327,7 +332,7 @@ def _allocate_chunk(
     reference = f"run:{summary.run_id}" if summary.run_id else "preview"
     requests: list[TransferRequest] = []
     rows: list[dict[str, object]] = []
-    now = utcnow()
+    now = clock.now()
     for participant in participants:
         if participant.id in already:
             outcome.skipped += 1
@@ -414,7 +419,7 @@ def _finish(session_factory: Callable[[], Session], summary: RunSummary, status:
         run.skipped = summary.skipped
         run.total_cents = summary.total_cents
         run.reclaimed_cents = summary.reclaimed_cents
-        run.finished_at = utcnow()
+        run.finished_at = clock.now()
         if status == RunStatus.COMPLETED:
             # Wallets waiting to recover a double spend were just refilled: close those
             # conflicts in the same transaction that declares the month done.

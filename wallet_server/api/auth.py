@@ -8,8 +8,8 @@ from typing import Any, TypeVar, cast
 from apiflask import APIBlueprint, HTTPTokenAuth
 from flask import g
 
+from wallet_server import clock
 from wallet_server.api.schemas import LoginIn, LoginOut, UserOut
-from wallet_server.orm import utcnow
 from wallet_server.security.rate_limits import LOGIN, rate_limited
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import (
@@ -84,7 +84,7 @@ def login(credentials: dict[str, str]) -> dict[str, Any]:
     )
     seconds = settings().session_seconds
     token = open_session(session, user, seconds=seconds)
-    return {"token": token, "expires_at": utcnow() + timedelta(seconds=seconds), "user": user}
+    return {"token": token, "expires_at": clock.now() + timedelta(seconds=seconds), "user": user}
 
 
 @auth_blueprint.get("/me")

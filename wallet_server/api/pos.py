@@ -5,6 +5,7 @@ from typing import Any, cast
 from apiflask import APIBlueprint, HTTPTokenAuth
 from sqlalchemy import select
 
+from wallet_server import clock
 from wallet_server.api.schemas import (
     HeartbeatIn,
     PairIn,
@@ -18,7 +19,6 @@ from wallet_server.api.schemas import (
     RefundOut,
     TillOut,
 )
-from wallet_server.orm import utcnow
 from wallet_server.pos.limits import offline_limits, record_report
 from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.pairing import PairingError, device_for_credential, pair_device
@@ -75,7 +75,7 @@ def _till(device: PosDevice) -> dict[str, object]:
         "device_name": device.name,
         "shop_public_id": shop.public_id,
         "shop_name": shop.name,
-        "server_time": utcnow(),
+        "server_time": clock.now(),
         "offline_limits": offline_limits(device, settings().tokens),
     }
 

@@ -1,12 +1,12 @@
 """Keyset and blocklist (public), and a participant's wallet and pay codes."""
 
 import base64
-from datetime import date
 from typing import Any, cast
 
 from apiflask import APIBlueprint, HTTPTokenAuth
 from flask import g
 
+from wallet_server import clock
 from wallet_server.api.schemas import (
     BlocklistOut,
     BlocklistQuery,
@@ -96,7 +96,7 @@ def me() -> dict[str, object]:
         "held_cents": account.debits_pending,
         "balance_cents": account.balance,
         "outstanding_codes": len(outstanding_codes(db_session(), participant)),
-        "next_allocation_on": next_allocation_on(date.today()),  # noqa: DTZ011 (local day)
+        "next_allocation_on": next_allocation_on(clock.today()),
     }
 
 

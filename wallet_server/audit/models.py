@@ -4,7 +4,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class AuditEntry(Base):
@@ -20,7 +21,7 @@ class AuditEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
     #: the username, or "system" / "cli:<name>" outside the console
     actor: Mapped[str] = mapped_column(String(100), index=True)
     role: Mapped[str] = mapped_column(String(16), default="")

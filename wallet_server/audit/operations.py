@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.audit.models import AuditEntry
-from wallet_server.orm import utcnow
 
 Snapshot = dict[str, Any]
 
@@ -27,7 +27,7 @@ def record_action(
     outcome: str = "done",
 ) -> AuditEntry:
     entry = AuditEntry(
-        at=utcnow(),
+        at=clock.now(),
         actor=actor,
         role=role,
         action=action,

@@ -8,6 +8,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.allocations.models import AllocationMode
 from wallet_server.allocations.operations import policy_for, run_allocation, set_policy
 from wallet_server.cli.base import (
@@ -30,8 +31,6 @@ from wallet_server.contributions.operations import (
 )
 from wallet_server.ledger import format_cents, parse_cents, verify
 from wallet_server.ledger.sweeper import sweep_all, sweep_periodically
-from wallet_server.months import current_month
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.public_ids import normalize_public_id
 
@@ -99,7 +98,7 @@ def policy_set(
 
 
 @policy_group.command("show")
-@click.option("--month", type=MONTH, default=current_month)
+@click.option("--month", type=MONTH, default=clock.this_month)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
 @refusals_as_messages
@@ -152,7 +151,10 @@ def allocate(ctx: CliContext, month: str, dry_run: bool, as_json: bool, actor: s
         ["", ""],
         [
             ("participants éligibles / eligible", summary.participants),
-            ("alloués / allocated", summary.allocated),
+            (
+                "seront alloués / to be allocated" if dry_run else "alloués / allocated",
+                summary.allocated,
+            ),
             ("déjà alloués / already allocated", summary.skipped),
             ("total", format_cents(summary.total_cents)),
             ("repris (plafond de report) / reclaimed", format_cents(summary.reclaimed_cents)),
@@ -193,7 +195,7 @@ def scale(ctx: CliContext, effective_month: str | None, tiers: str | None, actor
                 s, effective_month=effective_month, tiers_cents=amounts, decided_by=actor
             )
         )
-    month = effective_month or current_month()
+    month = effective_month or clock.this_month()
     levels = ctx.run(lambda s: scale_for(s, month))
     print_table(
         ["niveau/level", "par mois/monthly"],
@@ -222,7 +224,7 @@ def pay(
     actor: str,
 ) -> None:
     """Record a household's contribution (euros into the fund)."""
-    day = paid_on.date() if hasattr(paid_on, "date") else utcnow().date()
+    day = paid_on.date() if hasattr(paid_on, "date") else clock.today()
 
     def work(session: Session) -> None:
         participant = _participant(session, public_id)
@@ -241,7 +243,7 @@ def pay(
 
 
 @contribution_group.command("behind")
-@click.option("--month", type=MONTH, default=current_month)
+@click.option("--month", type=MONTH, default=clock.this_month)
 @click.option("--json", "as_json", is_flag=True)
 @pass_context
 def behind(ctx: CliContext, month: str, as_json: bool) -> None:
@@ -303,7 +305,7 @@ def subsidy(
     actor: str,
 ) -> None:
     """Record a subsidy received from a funder."""
-    day: date = received_on.date() if hasattr(received_on, "date") else utcnow().date()
+    day: date = received_on.date() if hasattr(received_on, "date") else clock.today()
     ctx.run(
         lambda s: record_subsidy(
             s,

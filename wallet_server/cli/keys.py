@@ -6,6 +6,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.cli.base import (
     CliContext,
     actor_option,
@@ -13,7 +14,6 @@ from wallet_server.cli.base import (
     print_table,
     refusals_as_messages,
 )
-from wallet_server.orm import utcnow
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.pos.pin import find_participant, set_pin, unlock_pin
@@ -57,7 +57,7 @@ def rotate(ctx: CliContext, max_age_days: int | None) -> None:
             .order_by(SigningKeyRecord.valid_from.desc())
             .limit(1)
         )
-        if current is not None and utcnow() - current.valid_from <= max_age:
+        if current is not None and clock.now() - current.valid_from <= max_age:
             return current, None
         return current, rotate_signing_key(session, keystore)
 
@@ -85,7 +85,7 @@ def rotate(ctx: CliContext, max_age_days: int | None) -> None:
 
 
 def _age_in_days(record: SigningKeyRecord, now: datetime | None = None) -> int:
-    return ((now or utcnow()) - record.valid_from).days
+    return ((now or clock.now()) - record.valid_from).days
 
 
 @keys_group.command("list")

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.cli.base import (
     CliContext,
     actor_option,
@@ -16,7 +17,6 @@ from wallet_server.cli.base import (
 from wallet_server.cli.params import MONTH
 from wallet_server.ledger import format_cents
 from wallet_server.messages import bilingual
-from wallet_server.months import current_month
 from wallet_server.participants.operations import (
     Enrollment,
     enroll,
@@ -45,7 +45,7 @@ def participant_group() -> None:
 @click.option(
     "--month",
     type=MONTH,
-    default=current_month,
+    default=clock.this_month,
     show_default="this month",
     help="First month of allocation.",
 )
@@ -80,7 +80,7 @@ def add(
 
 @participant_group.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--month", type=MONTH, default=current_month, show_default="this month")
+@click.option("--month", type=MONTH, default=clock.this_month, show_default="this month")
 @click.option("--dry-run", is_flag=True, help="Check the file and write nothing.")
 @actor_option
 @pass_context

@@ -14,13 +14,12 @@ import qrcode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet_server import migrations
+from wallet_server import clock, migrations
 from wallet_server.allocations.models import AllocationPolicy
 from wallet_server.allocations.operations import set_policy
 from wallet_server.cli.base import CliContext, pass_context, refusals_as_messages
 from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger.sweeper import sweep_periodically
-from wallet_server.months import current_month
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user
@@ -138,7 +137,7 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
     exists = ctx.run(lambda s: s.scalar(select(User.id).where(User.username == DEMO_ADMIN)))
     if exists is None:
         password = secrets.token_urlsafe(12)
-        seeded = seed_demo(ctx.sessions, password=password, month=current_month())
+        seeded = seed_demo(ctx.sessions, password=password, month=clock.this_month())
         _write_private(
             credentials_file,
             f"username: {DEMO_ADMIN}\npassword: {password}\n"

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
+from wallet_server import clock
 from wallet_server.console.access import ConsoleForbidden, audit_refusal, current_user
 from wallet_server.console.blueprint import console
 from wallet_server.console.csrf import check_csrf, csrf_field
@@ -52,9 +53,7 @@ def register_console(app: Flask) -> None:
 
 
 def local_zone() -> ZoneInfo:
-    from flask import current_app
-
-    return ZoneInfo(current_app.extensions["caisse.settings"].timezone)
+    return clock.fund_zone()
 
 
 @console.before_request

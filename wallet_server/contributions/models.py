@@ -4,7 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 #: the committee's default scale, in cents a month, level 1 first
 DEFAULT_TIERS_CENTS = (100, 500, 1000, 2000, 4000, 6000, 8000, 10000, 15000)
@@ -23,7 +24,7 @@ class ContributionScale(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     effective_month: Mapped[str] = mapped_column(String(7), index=True)
     decided_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class ContributionTier(Base):
@@ -54,7 +55,7 @@ class ContributionPayment(Base):
     paid_on: Mapped[date] = mapped_column()
     transfer_id: Mapped[str] = mapped_column(ForeignKey("transfers.id"), unique=True)
     recorded_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Subsidy(Base):
@@ -69,4 +70,4 @@ class Subsidy(Base):
     received_on: Mapped[date] = mapped_column()
     transfer_id: Mapped[str] = mapped_column(ForeignKey("transfers.id"), unique=True)
     recorded_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

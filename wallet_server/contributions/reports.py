@@ -8,7 +8,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from wallet_server.contributions.models import ContributionPayment, Subsidy
 from wallet_server.contributions.operations import expected_cents, scale_for
-from wallet_server.months import month_of, months_between, next_month, parse_month
+from wallet_server.months import first_day, month_of, months_between, next_month
 from wallet_server.participants.models import Participant
 
 
@@ -68,15 +68,10 @@ def _within(
 ) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if first_month is not None:
-        conditions.append(column >= _first_day(first_month))
+        conditions.append(column >= first_day(first_month))
     if last_month is not None:
-        conditions.append(column < _first_day(next_month(last_month)))
+        conditions.append(column < first_day(next_month(last_month)))
     return conditions
-
-
-def _first_day(month: str) -> date:
-    year, number = (int(part) for part in parse_month(month).split("-"))
-    return date(year, number, 1)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.ledger.errors import LedgerError
 from wallet_server.ledger.model import Account, OpenHold, Transfer, TransferPhase
 from wallet_server.ledger.operations import (
@@ -20,7 +21,6 @@ from wallet_server.ledger.operations import (
     _write_counters,
     lock_accounts,
 )
-from wallet_server.orm import utcnow
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def post_holds(
 ) -> list[LedgerError | None]:
     """Settle each hold for its amount and release the rest; one result per post, None when
     posted. A transfer id that exists already is refused here (no replay in bulk)."""
-    now = now or utcnow()
+    now = now or clock.now()
     hold_ids = sorted({post.hold_id for post in posts})
     pendings = {t.id: t for t in session.scalars(select(Transfer).where(Transfer.id.in_(hold_ids)))}
     account_ids = {t.debit_account_id for t in pendings.values()} | {

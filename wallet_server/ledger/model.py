@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class TransferPhase(enum.StrEnum):
@@ -41,7 +42,7 @@ class Account(Base):
     credits_posted: Mapped[int] = mapped_column(BigInteger, default=0)  # cents
     debits_pending: Mapped[int] = mapped_column(BigInteger, default=0)  # cents
     credits_pending: Mapped[int] = mapped_column(BigInteger, default=0)  # cents
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     @property
     def available(self) -> int:
@@ -86,7 +87,7 @@ class Transfer(Base):
     actor: Mapped[str] = mapped_column(String(100))
     #: set only on the conflict path that may take a wallet below zero (DESIGN §5)
     overdraft: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class OpenHold(Base):

@@ -17,10 +17,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from wallet_server import clock
 from wallet_server.ledger.bulk import insert_rows, update_rows_by_id
 from wallet_server.ledger.errors import LedgerError
 from wallet_server.ledger.model import Account, OpenHold, Transfer, TransferPhase
-from wallet_server.orm import utcnow
 
 _TRANSFER_ID = re.compile(r"[A-Za-z0-9:_.\-/]{1,64}")
 #: a post or void may derive its id from its hold's, up to the column's width; "#" is ours
@@ -103,7 +103,7 @@ def create_transfers(
     counters left by an earlier one. `locked` passes accounts the caller already locked in
     this transaction (with lock_accounts), so that they are not read twice.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     results: list[TransferResult | None] = [None] * len(requests)
     valid: list[tuple[int, TransferRequest]] = []
     for index, request in enumerate(requests):
@@ -218,7 +218,7 @@ def post_hold(
         amount,
         kind,
         reference,
-        now or utcnow(),
+        now or clock.now(),
     )
 
 
@@ -242,7 +242,7 @@ def void_hold(
         None,
         kind,
         reference,
-        now or utcnow(),
+        now or clock.now(),
     )
 
 
@@ -254,7 +254,7 @@ def sweep_expired_holds(
     limit: int = 1000,
 ) -> int:
     """Void up to `limit` holds whose expiry has passed; return how many were released."""
-    now = now or utcnow()
+    now = now or clock.now()
     expired = session.scalars(
         select(OpenHold.transfer_id)
         .where(OpenHold.expires_at <= now)

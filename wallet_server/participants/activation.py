@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.credentials import digest, new_short_code
 from wallet_server.errors import DomainError
 from wallet_server.one_time_codes import claim_code
-from wallet_server.orm import utcnow
 from wallet_server.participants.devices import BoundDevice, bind_device
 from wallet_server.participants.models import ActivationCode, Participant, ParticipantStatus
 
@@ -36,7 +36,7 @@ def create_activation_code(
 ) -> NewActivationCode:
     if participant.status != ParticipantStatus.ACTIVE.value:
         raise ActivationError("participant_not_active")
-    now = now or utcnow()
+    now = now or clock.now()
     code = new_short_code(CODE_LENGTH)
     expires_at = now + timedelta(days=ACTIVATION_DAYS)
     session.add(
@@ -62,7 +62,7 @@ def activate(
     session: Session, code: str, *, label: str = "", now: datetime | None = None
 ) -> Activation:
     """Exchange an activation code for a device credential, exactly once."""
-    now = now or utcnow()
+    now = now or clock.now()
     found = claim_code(session, ActivationCode, code, now)
     if found is None:
         raise ActivationError("invalid_activation_code")

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.credentials import digest, new_credential
 from wallet_server.errors import DomainError
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.tokens.models import ParticipantDevice
 
@@ -55,6 +55,6 @@ def revoke_devices(session: Session, participant: Participant) -> int:
         )
     ).all()
     for device in devices:
-        device.revoked_at = utcnow()
+        device.revoked_at = clock.now()
     session.flush()
     return len(devices)

@@ -4,7 +4,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class ParticipantStatus(enum.StrEnum):
@@ -39,7 +40,7 @@ class Participant(Base):
     #: wrong PINs in a row; at PIN_ATTEMPTS the PIN is locked until a coordinator unlocks it
     pin_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class ActivationCode(Base):
@@ -54,4 +55,4 @@ class ActivationCode(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

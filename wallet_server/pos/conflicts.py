@@ -20,11 +20,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import Account, Transfer, TransferRequest, create_transfers, lock_accounts
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.pos.limits import worst_case_exposure_cents
 from wallet_server.pos.models import Conflict, Redemption
@@ -179,7 +179,7 @@ def write_off(
     session: Session, conflict: Conflict, *, actor: str, now: datetime | None = None
 ) -> int:
     """The fund absorbs the loss; return the cents moved (0 when the wallet owes nothing)."""
-    now = now or utcnow()
+    now = now or clock.now()
     losses = fund_account(session, FundAccount.CONFLICTS)
     wallet = _locked_unsettled(session, conflict, [losses.id])
     amount = owed(conflict.amount_cents, wallet.available)
@@ -196,7 +196,7 @@ def mark_repaid(
     session: Session, conflict: Conflict, *, actor: str, now: datetime | None = None
 ) -> int:
     """The participant paid back in euros what the wallet was short; return the cents."""
-    now = now or utcnow()
+    now = now or clock.now()
     outside = fund_account(session, FundAccount.CONTRIBUTIONS)
     reserve = fund_account(session, FundAccount.RESERVE)
     wallet = _locked_unsettled(session, conflict, [outside.id, reserve.id])
@@ -225,7 +225,7 @@ def recover_from_next_allocation(session: Session, conflict: Conflict, *, actor:
 def close_recovered(session: Session, *, now: datetime | None = None) -> int:
     """Close every conflict waiting for recovery whose wallet is back at zero or above;
     return how many. Allocation runs call this once they have credited the wallets."""
-    now = now or utcnow()
+    now = now or clock.now()
     available = Account.credits_posted - Account.debits_posted - Account.debits_pending
     recovered = session.scalars(
         select(Conflict)

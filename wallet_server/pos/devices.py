@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.orm import utcnow
 from wallet_server.pos.limits import OfflineLimits, offline_limits
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import PairingError
@@ -46,7 +46,7 @@ def shop_tills(
     session: Session, shop: Shop, settings: TokenSettings, *, now: datetime | None = None
 ) -> list[TillStatus]:
     """The shop's tills, active ones first, each with what it last reported."""
-    now = now or utcnow()
+    now = now or clock.now()
     devices = session.scalars(
         select(PosDevice).where(PosDevice.shop_id == shop.id).order_by(PosDevice.id)
     ).all()

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.orm import utcnow
 from wallet_server.pos.models import PosDevice
 
 
@@ -45,7 +45,7 @@ def record_report(
     device.unsynced_count = unsynced_count
     device.unsynced_cents = unsynced_cents
     if synced:
-        device.last_sync_at = utcnow()
+        device.last_sync_at = clock.now()
 
 
 def worst_case_exposure_cents(session: Session, settings: TokenSettings) -> int:

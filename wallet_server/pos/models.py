@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class PosDevice(Base):
@@ -22,7 +23,7 @@ class PosDevice(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     #: SHA-256 of the device's bearer credential; the credential itself is never stored
     credential_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     revoked_at: Mapped[datetime | None] = mapped_column()
     last_seen_at: Mapped[datetime | None] = mapped_column()
     #: offline limits this till receives at pairing and at each sync (DESIGN §5): they bound
@@ -48,7 +49,7 @@ class PairingCode(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Redemption(Base):
@@ -75,7 +76,7 @@ class Redemption(Base):
     mode: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(12))
     captured_at: Mapped[datetime] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Refund(Base):
@@ -87,7 +88,7 @@ class Refund(Base):
     redemption_id: Mapped[int] = mapped_column(ForeignKey("redemptions.id"), index=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("pos_devices.id"))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Conflict(Base):
@@ -111,4 +112,4 @@ class Conflict(Base):
     resolved_at: Mapped[datetime | None] = mapped_column()
     #: the transfer that settled it, if one did (a write-off: conflicts → wallet)
     resolution_transfer_id: Mapped[str | None] = mapped_column(ForeignKey("transfers.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

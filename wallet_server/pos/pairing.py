@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.credentials import digest, new_credential, new_short_code
 from wallet_server.errors import DomainError
 from wallet_server.one_time_codes import claim_code
-from wallet_server.orm import utcnow
 from wallet_server.pos.models import PairingCode, PosDevice
 from wallet_server.shops.models import Shop
 
@@ -30,7 +30,7 @@ class NewPairingCode:
 def create_pairing_code(
     session: Session, shop: Shop, *, actor: str, now: datetime | None = None
 ) -> NewPairingCode:
-    now = now or utcnow()
+    now = now or clock.now()
     code = new_short_code()
     expires_at = now + timedelta(minutes=PAIRING_MINUTES)
     session.add(
@@ -52,7 +52,7 @@ def pair_device(
     session: Session, code: str, *, name: str = "", now: datetime | None = None
 ) -> PairedDevice:
     """Exchange a pairing code for a device credential, exactly once."""
-    now = now or utcnow()
+    now = now or clock.now()
     pairing = claim_code(session, PairingCode, code, now)
     if pairing is None:
         raise PairingError("invalid_pairing_code")
@@ -76,7 +76,7 @@ def device_for_credential(
     )
     if device is None or device.revoked_at is not None:
         raise PairingError("device_not_recognized")
-    now = now or utcnow()
+    now = now or clock.now()
     # Seen-at to the minute: rewriting the row on every payment would serialise a till's
     # requests on it for nothing.
     if device.last_seen_at is None or now - device.last_seen_at >= LAST_SEEN_RESOLUTION:
@@ -86,5 +86,5 @@ def device_for_credential(
 
 def revoke_device(session: Session, device: PosDevice, now: datetime | None = None) -> None:
     if device.revoked_at is None:
-        device.revoked_at = now or utcnow()
+        device.revoked_at = now or clock.now()
         session.flush()

@@ -12,9 +12,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.errors import DomainError
 from wallet_server.ledger import TransferRequest, lock_accounts, transfer
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.redemption import (
@@ -73,7 +73,7 @@ def pay_by_pin(
     amount_cents: int,
     now: datetime | None = None,
 ) -> Receipt:
-    now = now or utcnow()
+    now = now or clock.now()
     shop = approved_shop(session, device)
     # The PIN is not part of the digest: a retry carries the same PIN, and we keep no copy.
     digest = request_digest(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paytoken import Keyset, PaymentClaims, TokenError, verify_token
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
@@ -28,7 +29,6 @@ from wallet_server.ledger import (
     transfer,
     void_hold,
 )
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Conflict, PosDevice, Redemption
 from wallet_server.shops.models import Shop, ShopStatus
@@ -116,7 +116,7 @@ def redeem(
     settings: TokenSettings,
     now: datetime | None = None,
 ) -> Receipt:
-    now = now or utcnow()
+    now = now or clock.now()
     digest = redemption_digest(device.id, request)
     shop = approved_shop(session, device)
     if (receipt := replayed(session, request.redemption_id, digest, shop)) is not None:

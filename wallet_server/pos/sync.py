@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from paytoken import TokenError
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError
-from wallet_server.orm import utcnow
 from wallet_server.pos.bulk import redeem_plain
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.redemption import Receipt, RedemptionRequest, approved_shop, redeem
@@ -43,7 +43,7 @@ def redeem_batch(
     settings: TokenSettings,
     now: datetime | None = None,
 ) -> list[BatchOutcome]:
-    now = now or utcnow()
+    now = now or clock.now()
     shop = approved_shop(session, device)  # a suspended shop's whole batch waits
     settled = redeem_plain(session, device, shop, requests, settings=settings, now=now)
     outcomes: list[BatchOutcome] = []

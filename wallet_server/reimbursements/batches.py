@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import Transfer, TransferRequest, create_transfers, lock_accounts
-from wallet_server.orm import utcnow
 from wallet_server.reimbursements.dues import (
     ExcludedShop,
     PayableDue,
@@ -63,10 +63,11 @@ def prepare_batch(
     actor: str,
     now: datetime | None = None,
 ) -> PreparedBatch:
-    """One line per shop owed money up to the end of `period_end` (a UTC day) and reachable
-    by SEPA; the others come back as `excluded`, with the reason. Refuses an empty batch."""
-    now = now or utcnow()
-    today = now.date()
+    """One line per shop owed money up to the end of `period_end` (a day of the fund's
+    calendar) and reachable by SEPA; the others come back as `excluded`, with the reason.
+    Refuses an empty batch."""
+    now = now or clock.now()
+    today = clock.today(now)
     if period_end > today:
         raise PayoutError("payout_period_in_future", period_end=period_end.isoformat())
     if execution_date < today:
@@ -108,7 +109,7 @@ def mark_paid(
     session: Session, batch: PayoutBatch, *, actor: str, now: datetime | None = None
 ) -> PayoutBatch:
     """The bank executed the file: post every line's shop → payouts transfer, all or none."""
-    now = now or utcnow()
+    now = now or clock.now()
     payouts_id = _lock_payouts(session)
     _refuse_unless_prepared(session, batch)
     lines = batch_lines(session, batch)
@@ -232,4 +233,4 @@ def _period_start(session: Session, period_end: date, payable: list[PayableDue])
             Transfer.phase.in_(POSTED_PHASES),
         )
     )
-    return min(first.date(), period_end) if first is not None else period_end
+    return min(clock.today(first), period_end) if first is not None else period_end

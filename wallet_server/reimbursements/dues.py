@@ -9,15 +9,16 @@ zero), and less what other prepared batches already promise it. A payout posted 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.ledger import Account, Transfer
 from wallet_server.reimbursements.bank import BankDetails, BankDetailsError, checked_bank_details
 from wallet_server.reimbursements.models import PayoutBatch, PayoutLine, PayoutStatus
-from wallet_server.reimbursements.statements import PAYOUT, POSTED_PHASES, day_start
+from wallet_server.reimbursements.statements import PAYOUT, POSTED_PHASES
 from wallet_server.shops.models import Shop
 
 
@@ -56,7 +57,7 @@ def amounts_due(session: Session, period_end: date) -> list[Due]:
     ).all()
     if not rows:
         return []
-    since = _earned_since(session, day_start(period_end + timedelta(days=1)))
+    since = _earned_since(session, clock.end_of_day(period_end))
     promised = _promised(session)
     dues = []
     for shop, available in rows:

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class PayoutStatus(enum.StrEnum):
@@ -34,7 +35,7 @@ class PayoutBatch(Base):
     message_id: Mapped[str] = mapped_column(String(35), unique=True)
     execution_date: Mapped[date] = mapped_column()
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     paid_by: Mapped[str | None] = mapped_column(String(100))
     paid_at: Mapped[datetime | None] = mapped_column()
 

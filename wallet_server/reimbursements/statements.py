@@ -2,15 +2,16 @@
 
 A shop's account is credit-normal: payments credit it, refunds and payouts debit it, and its
 balance is what the fund owes the shop. Only posted transfers (single and post phases)
-count; periods are whole UTC days, both ends included.
+count; periods are whole days of the fund's calendar (its time zone), both ends included.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import Subquery, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.errors import DomainError
 from wallet_server.ledger import Account, Transfer
 from wallet_server.shops.models import Shop
@@ -36,15 +37,11 @@ class Period:
 
     @property
     def starts_at(self) -> datetime:
-        return day_start(self.start)
+        return clock.start_of_day(self.start)
 
     @property
     def ends_before(self) -> datetime:
-        return day_start(self.end + timedelta(days=1))
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+        return clock.end_of_day(self.end)
 
 
 @dataclass

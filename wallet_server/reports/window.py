@@ -1,10 +1,11 @@
 """The months a report covers: a contiguous range, bounded so a page never scans decades."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from wallet_server import clock
 from wallet_server.errors import DomainError
-from wallet_server.months import month_of, months_between, next_month, parse_month
+from wallet_server.months import first_day, month_of, months_between, next_month, parse_month
 
 #: five years of months: enough to compare a scheme's years, small enough for one page
 MAX_MONTHS = 60
@@ -35,17 +36,13 @@ class ReportWindow:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.start_day, datetime.min.time(), tzinfo=UTC)
+        """The instant the window's first month begins in the fund's time zone."""
+        return clock.start_of_day(self.start_day)
 
     @property
     def end(self) -> datetime:
-        """The first instant after the window."""
-        return datetime.combine(self.end_day, datetime.min.time(), tzinfo=UTC)
-
-
-def first_day(month: str) -> date:
-    year, number = (int(part) for part in parse_month(month).split("-"))
-    return date(year, number, 1)
+        """The first instant after the window, in the fund's time zone."""
+        return clock.start_of_day(self.end_day)
 
 
 def report_window(first: str, last: str) -> ReportWindow:

@@ -5,7 +5,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class ShopStatus(enum.StrEnum):
@@ -38,7 +39,7 @@ class Shop(Base):
     #: e.g. ["épicerie", "bio", "producteur"]
     categories: Mapped[list[Any]] = mapped_column(JSON, default=list)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     approved_at: Mapped[datetime | None] = mapped_column()
     #: where reimbursements go; validated with schwifty when set
     iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
@@ -77,4 +78,4 @@ class ShopDecision(Base):
     accessibility_comment: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -5,10 +5,10 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.errors import DomainError
 from wallet_server.fund import shop_code
 from wallet_server.ledger import create_account
-from wallet_server.orm import utcnow
 from wallet_server.public_ids import new_public_id
 from wallet_server.shops.models import SHOP_TRANSITIONS, Shop, ShopStatus
 
@@ -52,7 +52,7 @@ def change_shop_status(session: Session, shop: Shop, new_status: ShopStatus) -> 
         raise ShopError("invalid_transition", current=current.value, requested=new_status.value)
     shop.status = new_status.value
     if new_status == ShopStatus.APPROVED:
-        shop.approved_at = utcnow()
+        shop.approved_at = clock.now()
     session.flush()
     return shop
 

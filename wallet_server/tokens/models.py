@@ -3,7 +3,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet_server.orm import Base, utcnow
+from wallet_server import clock
+from wallet_server.orm import Base
 
 
 class SigningKeyRecord(Base):
@@ -17,7 +18,7 @@ class SigningKeyRecord(Base):
     valid_from: Mapped[datetime] = mapped_column()
     #: set when a newer key takes over: this one signs nothing after it
     valid_until: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class IssuedToken(Base):
@@ -48,7 +49,7 @@ class BlocklistEntry(Base):
     wallet: Mapped[str | None] = mapped_column(String(16), index=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class ParticipantDevice(Base):
@@ -60,5 +61,5 @@ class ParticipantDevice(Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     credential_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     revoked_at: Mapped[datetime | None] = mapped_column()

@@ -19,6 +19,7 @@ from paytoken import (
     issue_token,
 )
 from paytoken.keys import raw_public_bytes
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
@@ -31,7 +32,6 @@ from wallet_server.ledger import (
     lock_accounts,
     transfer,
 )
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import BlocklistEntry, IssuedToken, SigningKeyRecord
@@ -46,7 +46,7 @@ def rotate_signing_key(
 ) -> SigningKeyRecord:
     """Make a new key current. The previous one signs nothing more but stays published for
     verification until the last token it signed has expired (see `published_keyset`)."""
-    now = now or utcnow()
+    now = now or clock.now()
     key = SigningKey.generate()
     keystore.save(key)
     for previous in session.scalars(
@@ -86,7 +86,7 @@ def published_keyset(
 ) -> Keyset:
     """Keys a POS needs: the current one and every retired one whose tokens may still be
     presented (issued before retirement, so expired by retirement + the longest lifetime)."""
-    now = now or utcnow()
+    now = now or clock.now()
     # Paper vouchers live far longer than phone codes: a key signs for both.
     longest = max(settings.offline_seconds, settings.voucher_seconds)
     horizon = now - timedelta(seconds=longest + settings.clock_skew_seconds)
@@ -132,7 +132,7 @@ def draft_pay_code(
     Signing and drawing the QR take milliseconds of CPU: they happen here, before any lock,
     so that `reserve_pay_code` holds the wallet's lock only for a few statements.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     if participant.status != ParticipantStatus.ACTIVE.value:
         raise TokenIssueError("participant_not_active")
     wallet = wallet_account(session, participant)
@@ -164,7 +164,7 @@ def reserve_pay_code(
 ) -> IssuedPayCode:
     """Hold the drafted pay code's cap on the wallet and record it; refused, with nothing
     written, if the wallet has meanwhile too little or too many codes outstanding."""
-    now = now or utcnow()
+    now = now or clock.now()
     clearing = fund_account(session, FundAccount.CLEARING)
     wallet = lock_accounts(session, [participant.account_id, clearing.id])[participant.account_id]
     _refuse_too_many(session, wallet.id, settings)

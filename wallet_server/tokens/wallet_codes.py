@@ -5,10 +5,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import OpenHold, lock_accounts, void_hold
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.tokens.models import IssuedToken
 from wallet_server.tokens.operations import revoke
@@ -62,7 +62,7 @@ def release_token(
         transfer_id=cancel_transfer_id(issued.token_id),
         actor=actor,
         kind="token_cancel",
-        now=now or utcnow(),
+        now=now or clock.now(),
     )
     revoke(session, actor=actor, token_id=issued.token_id, reason=reason)
 

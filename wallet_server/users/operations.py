@@ -11,9 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.credentials import digest, new_credential
 from wallet_server.errors import DomainError
-from wallet_server.orm import utcnow
 from wallet_server.users.models import ApiSession, Role, User
 
 _hasher = PasswordHasher()
@@ -123,7 +123,7 @@ def open_session(session: Session, user: User, *, seconds: int) -> str:
         ApiSession(
             token_hash=digest(token),
             user_id=user.id,
-            expires_at=utcnow() + timedelta(seconds=seconds),
+            expires_at=clock.now() + timedelta(seconds=seconds),
         )
     )
     session.flush()
@@ -132,7 +132,7 @@ def open_session(session: Session, user: User, *, seconds: int) -> str:
 
 def user_for_token(session: Session, token: str) -> User:
     row = session.scalar(select(ApiSession).where(ApiSession.token_hash == digest(token)))
-    if row is None or row.expires_at <= utcnow():
+    if row is None or row.expires_at <= clock.now():
         raise AuthError("session_expired")
     user = session.get(User, row.user_id)
     if user is None or not user.active:

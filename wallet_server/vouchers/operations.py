@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paytoken import FLAG_OFFLINE, PaymentClaims, SigningKey, issue_token
+from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
@@ -26,7 +27,6 @@ from wallet_server.ledger import (
     create_transfers,
     lock_accounts,
 )
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.pos.models import Redemption
 from wallet_server.shops.models import Shop
@@ -57,7 +57,7 @@ def issue_sheet(
     """Sign `count` vouchers of `value_cents` and hold value × count on the wallet; refused,
     with nothing written, if the participant is inactive, the request out of bounds or the
     wallet's available balance too small."""
-    now = now or utcnow()
+    now = now or clock.now()
     check_sheet_request(
         session, participant, value_cents=value_cents, count=count, settings=settings
     )
@@ -186,7 +186,7 @@ def cancel_sheet(
     session: Session, sheet: VoucherSheet, actor: str, *, now: datetime | None = None
 ) -> list[Voucher]:
     """Cancel every voucher of the sheet whose money is still held; return them."""
-    now = now or utcnow()
+    now = now or clock.now()
     participant = session.get(Participant, sheet.participant_id)
     assert participant is not None
     clearing = fund_account(session, FundAccount.CLEARING)
@@ -261,7 +261,7 @@ def sheets_status(
     session: Session, sheets: Sequence[VoucherSheet], now: datetime | None = None
 ) -> list[SheetStatus]:
     """The states of many sheets' vouchers in a fixed number of queries."""
-    now = now or utcnow()
+    now = now or clock.now()
     pairs = _vouchers_with_tokens(session, [sheet.id for sheet in sheets])
     open_holds = _open_holds(session, [issued.hold_id for _, issued in pairs])
     token_ids = [voucher.token_id for voucher, _ in pairs]

@@ -5,6 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from wallet_server import clock
 from wallet_server.allocations.background import carry_out_in_background
 from wallet_server.allocations.history import (
     policy_decisions,
@@ -39,7 +40,7 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_month, form_text
 from wallet_server.console.i18n import flash_ok, t
 from wallet_server.console.nav import nav_entry
-from wallet_server.months import current_month, next_month, parse_month
+from wallet_server.months import next_month, parse_month
 
 #: seconds between two reloads of a run page while the run is going
 REFRESH_SECONDS = 2
@@ -76,7 +77,7 @@ def allocations() -> str:
 
 def _index_page(values: dict[str, str], error: FormError | None) -> str:
     session = db_session()
-    month = current_month()
+    month = clock.this_month()
     user = logged_in_user()
     return render_template(
         "console/allocations/index.html",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from wallet_server import clock
 from wallet_server.app import db_session
 from wallet_server.console.access import (
     DECIDERS,
@@ -36,8 +37,7 @@ from wallet_server.contributions.operations import (
 )
 from wallet_server.contributions.reports import contribution_history, inflows_by_month
 from wallet_server.fund import FundAccount, fund_account
-from wallet_server.months import current_month, next_month, parse_month
-from wallet_server.orm import utcnow
+from wallet_server.months import next_month, parse_month
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import find_participants
 from wallet_server.pos.pin import find_participant
@@ -71,7 +71,7 @@ def contributions() -> str:
 
 def _index_page(values: dict[str, str], error: FormError | None) -> str:
     session = db_session()
-    month = current_month()
+    month = clock.this_month()
     in_force = _tiers(scale_for(session, month))
     user = logged_in_user()
     return render_template(
@@ -85,7 +85,7 @@ def _index_page(values: dict[str, str], error: FormError | None) -> str:
         values=values,
         error=error,
         form_key=uuid.uuid4().hex,
-        today=utcnow().date().isoformat(),
+        today=clock.today().isoformat(),
         may_decide=may(user, DECIDERS),
         may_record=may(user, FUND_STAFF),
     )
@@ -168,7 +168,7 @@ def contribution_subsidy_record() -> tuple[str, int] | Response:
 @console.get("/contributions/behind")
 @allow(*READERS)
 def contributions_behind() -> tuple[str, int] | str:
-    raw = request.args.get("month", "") or current_month()
+    raw = request.args.get("month", "") or clock.this_month()
     try:
         month = parse_month(raw)
     except ValueError:
@@ -187,7 +187,7 @@ def contributions_behind() -> tuple[str, int] | str:
 def contribution_history_page(public_id: str) -> str:
     session = db_session()
     participant = find_participant(session, public_id)
-    month = current_month()
+    month = clock.this_month()
     return render_template(
         "console/contributions/history.html",
         participant=participant,
@@ -213,7 +213,7 @@ def _payment_page(
         matches=matches,
         methods=[method.value for method in PaymentMethod],
         form_key=values.get("form_key") or uuid.uuid4().hex,
-        today=utcnow().date().isoformat(),
+        today=clock.today().isoformat(),
     )
 
 
@@ -255,7 +255,7 @@ def contribution_payment_record() -> tuple[str, int] | Response:
     participant = matches[0]
     # a bank reference identifies the payment itself; without one, the form's key does
     payment_key = f"ref:{reference}" if reference else f"form:{_form_key()}"
-    month = current_month()
+    month = clock.this_month()
     before = contribution_history(session, participant, as_of_month=month)
     if recorded_payment(session, payment_key) is not None:
         flash_ok(t("contributions.already_recorded"))

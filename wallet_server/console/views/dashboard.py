@@ -8,6 +8,7 @@ from typing import Any
 from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from wallet_server import clock
 from wallet_server.app import db_session
 from wallet_server.console.access import READERS, allow, audit, logged_in_user
 from wallet_server.console.blueprint import console
@@ -15,7 +16,6 @@ from wallet_server.console.downloads import cents_for_csv, csv_download
 from wallet_server.console.i18n import current_lang, t
 from wallet_server.console.nav import nav_entry
 from wallet_server.ledger.money import format_cents
-from wallet_server.orm import utcnow
 from wallet_server.reports.disclosure import MIN_GROUP
 from wallet_server.reports.evaluation import TOTAL, EvaluationRow, evaluation, evaluation_table
 from wallet_server.reports.fund_position import Position, fund_position
@@ -70,7 +70,7 @@ class Table:
 
 
 def _window() -> ReportWindow:
-    fallback = default_window(utcnow().date())
+    fallback = default_window(clock.today())
     first = request.args.get("first", "").strip() or fallback.first
     last = request.args.get("last", "").strip() or fallback.last
     return report_window(first, last)

@@ -3,6 +3,7 @@
 from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from wallet_server import clock
 from wallet_server.api.wallet import ACTIVATION_PATH
 from wallet_server.app import db_session
 from wallet_server.console.access import (
@@ -18,7 +19,6 @@ from wallet_server.console.forms import FormError, form_int, form_month, form_te
 from wallet_server.console.i18n import flash_ok, refusal_text, t
 from wallet_server.console.nav import nav_entry
 from wallet_server.ledger import Account
-from wallet_server.months import current_month
 from wallet_server.participants.activation import create_activation_code
 from wallet_server.participants.history import movements
 from wallet_server.participants.models import Participant, ParticipantStatus
@@ -95,7 +95,7 @@ def _enroll_form(values: dict[str, str], error: FormError | None) -> str:
         "console/participants/new.html",
         values=values,
         error=error,
-        month=current_month(),
+        month=clock.this_month(),
         max_household=MAX_HOUSEHOLD,
     )
 
@@ -129,7 +129,9 @@ def participant_create() -> tuple[str, int] | Response:
 @console.get("/participants/import")
 @allow(*FUND_STAFF)
 def participant_import() -> str:
-    return render_template("console/participants/import.html", month=current_month(), preview=None)
+    return render_template(
+        "console/participants/import.html", month=clock.this_month(), preview=None
+    )
 
 
 @console.post("/participants/import")

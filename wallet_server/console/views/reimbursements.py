@@ -10,6 +10,7 @@ from flask import redirect, render_template, request, url_for
 from schwifty import IBAN
 from werkzeug.wrappers import Response
 
+from wallet_server import clock
 from wallet_server.app import db_session
 from wallet_server.console.access import (
     FUND_STAFF,
@@ -29,7 +30,6 @@ from wallet_server.console.nav import nav_entry
 from wallet_server.errors import DomainError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
-from wallet_server.orm import utcnow
 from wallet_server.reimbursements.batches import (
     BatchLine,
     NothingDue,
@@ -105,7 +105,7 @@ def _batches_page(
     refusal: str = "",
     excluded: Sequence[ExcludedShop] = (),
 ) -> str:
-    today = utcnow().date()
+    today = clock.today()
     return render_template(
         "console/reimbursements/list.html",
         batches=list_batches(db_session()),
@@ -302,7 +302,7 @@ def _arg_date(name: str, default: date) -> date:
 
 def _period() -> Period:
     """From the query string; by default the current month up to today (UTC days)."""
-    today = utcnow().date()
+    today = clock.today()
     return Period(
         _arg_date("statement_start", today.replace(day=1)), _arg_date("statement_end", today)
     )

@@ -1,13 +1,11 @@
 """Shops: the list, an application, committee decisions with the criteria grid, the directory
 entry, bank details. A shop manager sees and edits their own shop's entry, nothing else."""
 
-from datetime import datetime
-
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from wallet_server import clock
 from wallet_server.app import db_session
-from wallet_server.console import local_zone
 from wallet_server.console.access import (
     DECIDERS,
     FUND_STAFF,
@@ -230,7 +228,7 @@ def _decision_page(
 @allow(*DECIDERS)
 def shop_decision(shop_public_id: str) -> str:
     shop = own_shop(shop_public_id)
-    today = datetime.now(local_zone()).date()
+    today = clock.today()
     return _decision_page(shop, {"decided_on": today.isoformat()})
 
 

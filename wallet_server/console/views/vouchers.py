@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from wallet_server import clock
 from wallet_server.app import db_session
 from wallet_server.config import TokenSettings
-from wallet_server.console import local_zone
 from wallet_server.console.access import FUND_STAFF, READERS, allow, audit, logged_in_user, may
 from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_int
@@ -17,7 +17,6 @@ from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
-from wallet_server.orm import utcnow
 from wallet_server.participants.models import Participant
 from wallet_server.pos.pin import find_participant
 from wallet_server.tokens.keystore import KeyStore
@@ -57,8 +56,9 @@ def _sheet_of(public_id: str, sheet_id: int) -> tuple[Participant, VoucherSheet]
 
 
 def last_valid_day(expires_at: datetime) -> date:
-    """The last whole local day a voucher is good for: what is printed, never too late."""
-    return (expires_at.astimezone(local_zone()) - timedelta(days=1)).date()
+    """The last whole day of the fund's calendar a voucher is good for: what is printed,
+    never too late."""
+    return clock.today(expires_at) - timedelta(days=1)
 
 
 @console.get("/participants/<public_id>/vouchers")
@@ -119,7 +119,7 @@ def participant_vouchers_issue(public_id: str) -> tuple[str, int] | Response:
             count=count,
             values=values,
             available=account.available,
-            until=last_valid_day(utcnow() + timedelta(seconds=_tokens().voucher_seconds)),
+            until=last_valid_day(clock.now() + timedelta(seconds=_tokens().voucher_seconds)),
         ), 200
     signer = current_signing_key(
         session, KeyStore(current_app.extensions["caisse.settings"].key_dir)
