@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-sqlite lint audit bench bench-quick install vendor clean
+.PHONY: demo test test-dates test-sqlite lint audit bench bench-quick install vendor clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# The date-sensitive part of the suite at instants where the fund's calendar turns (month and
+# year ends, 29 February, both DST switches), every process's clock moved by libfaketime
+# (make test-deps installs it); DATES="2027-10-31T00:59:40Z ..." picks the instants.
+test-dates: $(STAMP)
+	$(BIN)/python scripts/test_dates.py $(DATES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
