@@ -35,9 +35,9 @@ from bench.databases import DatabaseUnavailable, open_database
 from bench.fixtures import funded_participants
 from bench.report import table
 from bench.server import gunicorn
+from offline_rules import OfflineLimits
 from paytoken import FLAG_OFFLINE, KeyEntry, Keyset, PaymentClaims, SigningKey, issue_token
 from pos_client.journal import Journal, JournalState
-from pos_client.offline import OfflinePolicy
 from pos_client.pairing import pair
 from pos_client.sync import Sync
 from pos_client.till import Till
@@ -92,7 +92,7 @@ def offline_acceptance(scans: int) -> dict[str, float]:
             }
         )
         files.extend_blocklist([], 0)
-        files.save_policy(OfflinePolicy(max_count=scans + 1, max_total_cents=10**12).__dict__)
+        files.save_policy(OfflineLimits(max_count=scans + 1, max_total_cents=10**12).__dict__)
         files.save_last_sync(now)
         # port 9 (discard) on loopback: never listened on, and the till is told it is offline
         files.save_pairing(Pairing("http://127.0.0.1:9/", "bench", 1, "bench", "S-BENCH", "Bench"))

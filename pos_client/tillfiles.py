@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from offline_rules import OfflineLimits
 from paytoken import Blocklist, Keyset
 from pos_client.journal import Journal
-from pos_client.offline import OfflinePolicy
 
 DEFAULT_DIR = Path(os.environ.get("CAISSE_POS_DIR", Path.home() / ".local/share/caisse-pos"))
 
@@ -101,12 +101,12 @@ class TillFiles:
             },
         )
 
-    def policy(self) -> OfflinePolicy:
+    def policy(self) -> OfflineLimits:
         document = self._read("limits.json")
-        return OfflinePolicy(**document) if document else OfflinePolicy()
+        return OfflineLimits(**document) if document else OfflineLimits()
 
     def save_policy(self, limits: dict[str, int]) -> None:
-        self._write("limits.json", dict(OfflinePolicy(**limits).__dict__))
+        self._write("limits.json", dict(OfflineLimits(**limits).__dict__))
 
     # --- sync state ------------------------------------------------------------------------
     def last_sync(self) -> datetime | None:

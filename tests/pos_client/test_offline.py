@@ -14,12 +14,12 @@ from paytoken import (
     issue_token,
 )
 from pos_client.journal import Journal
-from pos_client.offline import OfflinePolicy, OfflineRefusal, accept_offline
+from pos_client.offline import OfflineLimits, OfflineRefusal, accept_offline
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 KEY = SigningKey.generate()
 KEYSET = Keyset([KeyEntry(KEY.public_key, valid_from=NOW - timedelta(days=1))])
-POLICY = OfflinePolicy(
+POLICY = OfflineLimits(
     max_amount_cents=5_000, max_count=3, max_total_cents=8_000, max_hours_since_sync=48
 )
 

@@ -1,0 +1,5 @@
+import sys
+
+from offline_rules.vectors import main
+
+sys.exit(main())
