@@ -264,7 +264,7 @@ class OfflineTill:
         keys = call(KEYSET, "/api/v1/keyset", 200)
         if keys is not None:
             self.keyset = Keyset.from_json(keys["keys"])
-        page = call(BLOCKLIST, f"/api/v1/blocklist?since={self.cursor}", 200)
+        page = call(BLOCKLIST, f"/api/v1/blocklist?since={self.cursor}", 200, None, self._headers)
         if page is not None:
             self.blocklist.add(
                 token_ids=[bytes.fromhex(e["token_id"]) for e in page["entries"] if e["token_id"]],

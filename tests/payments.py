@@ -129,3 +129,26 @@ def staff_headers(client: FlaskClient, sessions, role=None) -> dict[str, str]:
         },
     )
     return {"Authorization": f"Bearer {response.json['token']}"}
+
+
+def tell_offline_limits(
+    client: FlaskClient, sessions, till: Till, *, max_amount_cents: int, max_total_cents: int
+) -> None:
+    """The fund raises a till's offline limits and the till learns them at a complete sync:
+    the server judges its next offline payments by these."""
+    from sqlalchemy import select
+
+    from wallet_server.pos.models import PosDevice
+
+    with sessions() as session:
+        shop = session.scalar(select(Shop).where(Shop.public_id == till.shop_public_id))
+        for device in session.scalars(select(PosDevice).where(PosDevice.shop_id == shop.id)):
+            device.offline_max_amount_cents = max_amount_cents
+            device.offline_max_total_cents = max_total_cents
+        session.commit()
+    answer = client.post(
+        "/api/v1/pos/heartbeat",
+        json={"unsynced_count": 0, "unsynced_cents": 0, "synced": True},
+        headers=till.headers(),
+    )
+    assert answer.status_code == 200, answer.json

@@ -187,6 +187,24 @@ MESSAGES: dict[str, Message] = {
         "Heure de paiement dans le futur : vérifiez l'horloge.",
         "Payment time in the future: check the clock.",
     ),
+    # offline payments the server refuses: the till could not honestly have accepted them
+    "captured_before_contact": Message(
+        "Paiement daté d'avant le dernier contact de la caisse avec le serveur : refusé,"
+        " la coordination est prévenue.",
+        "Payment dated before the till's last contact with the server: refused, the"
+        " coordinators are told.",
+    ),
+    "offline_too_long": Message(
+        "Paiement pris après la durée hors ligne permise à cette caisse : refusé, la"
+        " coordination est prévenue.",
+        "Payment taken after the time this till may stay offline: refused, the coordinators"
+        " are told.",
+    ),
+    "offline_limit": Message(
+        "Paiement hors ligne au-delà des limites de cette caisse : refusé, la coordination"
+        " est prévenue.",
+        "Offline payment beyond this till's limits: refused, the coordinators are told.",
+    ),
     "redemption_not_found": Message(
         "Paiement introuvable pour ce commerce.", "Payment not found for this shop."
     ),

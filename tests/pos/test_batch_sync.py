@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests.payments import account, new_till, set_shop_status
 from wallet_server.ledger import verify
-from wallet_server.pos.models import Conflict, Redemption
+from wallet_server.pos.models import Conflict, Redemption, RefusedCapture
 from wallet_server.shops.models import ShopStatus
 
 
@@ -83,23 +83,39 @@ def test_an_empty_or_oversized_batch_is_bad_input(client, till):
     assert _sync(client, till, [_item("CC1:X", 1)] * 101).status_code == 400
 
 
-def test_one_code_twice_in_a_batch_pays_once_and_opens_a_conflict(client, sessions, wallet, till):
+def test_one_code_twice_in_a_batch_pays_once_and_refuses_the_second(client, sessions, wallet, till):
+    """An honest till's journal never takes one code twice: the second is refused, unpaid,
+    and kept for coordinators (it used to be paid as a conflict)."""
     token = _code(client, wallet)
     results = _sync(client, till, [_item(token, 1_000), _item(token, 500)]).json["results"]
-    assert [r["status"] for r in results] == ["accepted", "conflict"]
+    assert [(r["status"], r["code"]) for r in results] == [
+        ("accepted", None),
+        ("rejected", "token_already_used"),
+    ]
+    assert account(sessions, till.shop_account_id).balance == 1_000
     with sessions() as session:
         assert verify(session).ok
-        assert session.scalar(select(func.count()).select_from(Conflict)) == 1
+        assert session.scalar(select(func.count()).select_from(Conflict)) == 0
+        (refused,) = session.scalars(select(RefusedCapture)).all()
+        assert (refused.code, refused.amount_cents, refused.status) == (
+            "token_already_used",
+            500,
+            "open",
+        )
 
 
-def test_a_code_revoked_before_its_capture_is_rejected_in_a_batch(client, sessions, wallet, till):
+def test_a_code_the_till_knew_was_revoked_is_rejected_in_a_batch(client, sessions, wallet, till):
     from paytoken import unverified_claims
-    from wallet_server.tokens.operations import revoke
+    from wallet_server.tokens.blocklist import revoke
 
     token = _code(client, wallet)
     with sessions() as session:
         revoke(session, actor="test", token_id=unverified_claims(token).token_id.hex())
         session.commit()
+    fetched = client.get("/api/v1/blocklist?since=0", headers=till.headers())
+    assert [e["token_id"] for e in fetched.json["entries"]] == [
+        unverified_claims(token).token_id.hex()
+    ]
     good = _item(_code(client, new_wallet_for(sessions)), 700)
     results = _sync(client, till, [_item(token, 1_000), good]).json["results"]
     assert [(r["status"], r["code"]) for r in results] == [

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.factories import fund
-from tests.payments import Till, account, new_till, new_wallet
+from tests.payments import Till, account, new_till, new_wallet, tell_offline_limits
 from wallet_server.config import TokenSettings
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import Account, Transfer, verify
@@ -37,6 +37,8 @@ def double_spend(client, sessions, wallet, *, first=7_000, second=6_000) -> tupl
         new_till(sessions, client, name="La Cagette"),
         new_till(sessions, client, name="Marché des Arceaux"),
     )
+    for till in tills:  # 70 € offline is above the default 50 €: this fund allows 100 €
+        tell_offline_limits(client, sessions, till, max_amount_cents=10_000, max_total_cents=50_000)
     token = client.post("/api/v1/me/tokens", json={"offline": True}, headers=wallet.headers())
     captured = datetime.now(UTC).isoformat()
     for till, amount in zip(tills, (first, second), strict=True):

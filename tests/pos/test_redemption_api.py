@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from tests.payments import account, new_till, new_wallet, set_shop_status
+from tests.payments import account, new_till, new_wallet, set_shop_status, tell_offline_limits
 from wallet_server.ledger import sweep_expired_holds, verify
 from wallet_server.pos.models import Conflict
 from wallet_server.shops.models import ShopStatus
@@ -144,6 +144,8 @@ def test_expired_online_token_is_refused_whatever_the_till_claims(client, sessio
 def test_offline_double_spend_pays_both_shops_and_opens_a_conflict(client, sessions, wallet):
     first_till = new_till(sessions, client, name="La Cagette")
     second_till = new_till(sessions, client, name="Marché des Arceaux")
+    for till in (first_till, second_till):  # this fund allows 100 € offline, not 50 €
+        tell_offline_limits(client, sessions, till, max_amount_cents=10_000, max_total_cents=50_000)
     token = _token(client, wallet, offline=True)["token"]
     captured = datetime.now(UTC)
     one = _redeem(client, first_till, token, 7_000, mode="offline", captured_at=captured)
@@ -221,7 +223,7 @@ def test_an_empty_wallet_gets_no_pay_code(client, sessions):
 
 
 def test_blocklisted_token_and_wallet_are_refused(client, sessions, till):
-    from wallet_server.tokens.operations import revoke
+    from wallet_server.tokens.blocklist import revoke
 
     wallet = new_wallet(sessions, balance=50_000)
     first, second = _token(client, wallet), _token(client, wallet)
@@ -239,12 +241,14 @@ def test_blocklisted_token_and_wallet_are_refused(client, sessions, till):
         revoke(session, actor="test", wallet=wallet.public_id, reason="lost phone")
         session.commit()
     assert _redeem(client, till, second["token"], 100).json["code"] == "wallet_blocked"
-    entries = client.get("/api/v1/blocklist?since=0").json
+    assert client.get("/api/v1/blocklist?since=0").status_code == 401  # for paired tills only
+    entries = client.get("/api/v1/blocklist?since=0", headers=till.headers()).json
     assert [(e["token_id"], e["wallet"]) for e in entries["entries"]] == [
         (token_id, None),
         (None, wallet.public_id),
     ]
-    assert client.get(f"/api/v1/blocklist?since={entries['next_cursor']}").json["entries"] == []
+    after = client.get(f"/api/v1/blocklist?since={entries['next_cursor']}", headers=till.headers())
+    assert after.json["entries"] == []
 
 
 def test_keyset_lists_the_current_key_with_a_pinnable_digest(client):

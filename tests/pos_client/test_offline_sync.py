@@ -185,7 +185,7 @@ def test_blocklist_and_limits_are_refreshed_by_the_sync(
     open_till, network, client, wallet, sessions
 ):
     from paytoken import unverified_claims
-    from wallet_server.tokens.operations import revoke
+    from wallet_server.tokens.blocklist import revoke
 
     till, sync, _ = open_till()
     code = pay_code(client, wallet)

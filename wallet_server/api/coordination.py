@@ -19,7 +19,7 @@ from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import PairingError, create_pairing_code, revoke_device
 from wallet_server.pos.pin import find_participant, set_pin, unlock_pin
 from wallet_server.shops.operations import ShopError, find_shop
-from wallet_server.tokens.operations import TokenIssueError, revoke
+from wallet_server.tokens.blocklist import BlocklistError, revoke
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import AuthError
 
@@ -145,7 +145,7 @@ def add_to_blocklist(body: dict[str, Any]) -> dict[str, object]:
     from wallet_server.app import db_session
 
     if ("token_id" in body) == ("wallet" in body):
-        raise TokenIssueError("invalid_request")
+        raise BlocklistError("invalid_request")
     wallet = find_participant(db_session(), body["wallet"]).public_id if "wallet" in body else None
     entry = revoke(
         db_session(),

@@ -21,6 +21,7 @@ from wallet_server.api.schemas import (
 )
 from wallet_server.pos.limits import offline_limits, record_report
 from wallet_server.pos.models import PosDevice, Redemption
+from wallet_server.pos.offline_check import CaptureRefused
 from wallet_server.pos.pairing import PairingError, device_for_credential, pair_device
 from wallet_server.pos.pin import pay_by_pin
 from wallet_server.pos.redemption import (
@@ -136,9 +137,17 @@ def redemption(redemption_id: str) -> Receipt:
     summary="Redeem a pay code, exactly once per redemption_id", responses=[403, 409, 422]
 )
 def redemptions(body: dict[str, Any]) -> Receipt:
+    from flask import g
+
     from wallet_server.app import db_session, settings
 
-    return redeem(db_session(), _device(), RedemptionRequest(**body), settings=settings().tokens)
+    try:
+        return redeem(
+            db_session(), _device(), RedemptionRequest(**body), settings=settings().tokens
+        )
+    except CaptureRefused:
+        g.commit_refusal = True  # the refused capture stays on record for coordinators
+        raise
 
 
 @pos_blueprint.post("/redemptions/batch")

@@ -67,6 +67,10 @@ class BlocklistEntryOut(Schema):
     cursor = Integer(required=True)
     token_id = String(allow_none=True)
     wallet = String(allow_none=True)
+    expires_at = DateTime(
+        allow_none=True,
+        metadata={"description": "when the revoked code expires; none for a wallet"},
+    )
 
 
 class BlocklistOut(Schema):

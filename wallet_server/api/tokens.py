@@ -7,6 +7,7 @@ from apiflask import APIBlueprint, HTTPTokenAuth
 from flask import g
 
 from wallet_server import clock
+from wallet_server.api.pos import device_auth
 from wallet_server.api.schemas import (
     BlocklistOut,
     BlocklistQuery,
@@ -18,9 +19,10 @@ from wallet_server.api.schemas import (
 from wallet_server.participants.devices import DeviceError, participant_for_credential
 from wallet_server.participants.history import next_allocation_on
 from wallet_server.participants.models import Participant
+from wallet_server.pos.models import PosDevice
+from wallet_server.tokens.blocklist import serve_blocklist
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import (
-    blocklist_since,
     current_signing_key,
     draft_pay_code,
     keyset_document,
@@ -68,15 +70,28 @@ def keyset() -> dict[str, object]:
 
 
 @tokens_blueprint.get("/blocklist")
+@tokens_blueprint.auth_required(device_auth)
 @tokens_blueprint.input(BlocklistQuery, location="query", arg_name="query")
 @tokens_blueprint.output(BlocklistOut)
-@tokens_blueprint.doc(summary="Revoked tokens and blocked wallets after a cursor")
+@tokens_blueprint.doc(
+    summary="Revoked codes and blocked wallets after a cursor, for a paired till",
+    responses=[401],
+)
 def blocklist(query: dict[str, int]) -> dict[str, object]:
     from wallet_server.app import db_session
 
-    entries = blocklist_since(db_session(), query["since"])
+    device = cast(PosDevice, device_auth.current_user)
+    entries = serve_blocklist(db_session(), device, query["since"])
     return {
-        "entries": [{"cursor": e.id, "token_id": e.token_id, "wallet": e.wallet} for e in entries],
+        "entries": [
+            {
+                "cursor": e.id,
+                "token_id": e.token_id,
+                "wallet": e.wallet,
+                "expires_at": e.expires_at,
+            }
+            for e in entries
+        ],
         "next_cursor": entries[-1].id if entries else query["since"],
     }
 

@@ -30,9 +30,10 @@ from wallet_server.contributions.operations import (
     who_is_behind,
 )
 from wallet_server.ledger import format_cents, parse_cents, verify
-from wallet_server.ledger.sweeper import sweep_all, sweep_periodically
+from wallet_server.ledger.sweeper import sweep_periodically
 from wallet_server.participants.models import Participant
 from wallet_server.public_ids import normalize_public_id
+from wallet_server.tokens.blocklist import sweep_expired
 
 
 @click.group("policy")
@@ -365,9 +366,12 @@ def holds_group() -> None:
 )
 @pass_context
 def holds_sweep(ctx: CliContext, every_seconds: int | None) -> None:
-    """Release every hold whose expiry has passed."""
-    released = sweep_all(ctx.sessions)
+    """Release every hold whose expiry has passed, and take off the tills' blocklist the
+    codes expired past the sync grace."""
+    tokens = ctx.settings.tokens
+    released, pruned = sweep_expired(ctx.sessions, tokens)
     click.echo(f"{released} réservation(s) libérée(s) / hold(s) released")
+    click.echo(f"{pruned} code(s) retiré(s) de la liste des caisses / pruned from the blocklist")
     if every_seconds is not None:
         stop = threading.Event()
         try:
@@ -376,6 +380,7 @@ def holds_sweep(ctx: CliContext, every_seconds: int | None) -> None:
                 every_seconds=every_seconds,
                 stop=stop,
                 on_error=lambda error: click.echo(f"sweep: {error}", err=True),
+                sweep=lambda sessions: sweep_expired(sessions, tokens),
             )
         except KeyboardInterrupt:
             stop.set()

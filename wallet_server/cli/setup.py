@@ -21,6 +21,7 @@ from wallet_server.cli.base import CliContext, pass_context, refusals_as_message
 from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger.sweeper import sweep_periodically
 from wallet_server.pos.pairing import create_pairing_code
+from wallet_server.tokens.blocklist import sweep_expired
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user
 
@@ -263,6 +264,7 @@ def serve_app(ctx: CliContext, *, host: str, port: int, workers: int) -> None:
                 "session_factory": worker.wsgi.extensions["caisse.sessions"],
                 "every_seconds": 60,
                 "stop": threading.Event(),
+                "sweep": lambda sessions: sweep_expired(sessions, ctx.settings.tokens),
             },
         ).start()
 

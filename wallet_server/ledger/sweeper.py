@@ -29,11 +29,13 @@ def sweep_periodically(
     every_seconds: float,
     stop: threading.Event,
     on_error: Callable[[BaseException], None] = lambda error: None,
+    sweep: Callable[[Callable[[], Session]], object] = sweep_all,
 ) -> None:
     """Sweep every `every_seconds` until `stop` is set; a failed sweep is reported, not fatal,
-    since the next one releases the same holds (a sweep is idempotent)."""
+    since the next one releases the same holds (a sweep is idempotent). `sweep` may do more
+    than release holds (the server also prunes the tills' blocklist)."""
     while not stop.wait(every_seconds):
         try:
-            sweep_all(session_factory)
+            sweep(session_factory)
         except Exception as error:  # keep sweeping: a passing database failure must not end it
             on_error(error)

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from offline_rules import OfflineLimits
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.pos.limits import OfflineLimits, offline_limits
+from wallet_server.pos.limits import offline_limits
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import PairingError
 from wallet_server.shops.models import Shop

@@ -5,28 +5,15 @@ server keeps the last ones it received. Together they bound the fund's worst-cas
 offline double spends, which the console shows.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from offline_rules import OfflineLimits
 from wallet_server import clock
 from wallet_server.config import TokenSettings
 from wallet_server.pos.models import PosDevice
-
-
-@dataclass(frozen=True)
-class OfflineLimits:
-    max_amount_cents: int
-    max_count: int
-    max_total_cents: int
-    max_hours_since_sync: int
-    clock_skew_seconds: int
-
-    def worst_case_cents(self) -> int:
-        """The most one till can accept offline between two syncs."""
-        return min(self.max_total_cents, self.max_count * self.max_amount_cents)
 
 
 def offline_limits(device: PosDevice, settings: TokenSettings) -> OfflineLimits:
@@ -52,6 +39,18 @@ def record_report(
     device.unsynced_cents = unsynced_cents
     if synced:
         device.last_sync_at = now or clock.now()
+        record_contact(device, now=device.last_sync_at)
+
+
+def record_contact(device: PosDevice, *, now: datetime) -> None:
+    """A complete contact (pairing, or a sync that left nothing unsent): the till starts a
+    new offline stretch under the limits it is answered with now, and the server will judge
+    that stretch's offline payments by these, whatever the limits become meanwhile."""
+    device.contact_at = now
+    device.contact_max_amount_cents = device.offline_max_amount_cents
+    device.contact_max_count = device.offline_max_count
+    device.contact_max_total_cents = device.offline_max_total_cents
+    device.contact_max_hours = device.offline_max_hours
 
 
 def worst_case_exposure_cents(session: Session, settings: TokenSettings) -> int:

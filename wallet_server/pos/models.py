@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet_server import clock
@@ -36,6 +36,16 @@ class PosDevice(Base):
     last_sync_at: Mapped[datetime | None] = mapped_column()
     unsynced_count: Mapped[int] = mapped_column(default=0)
     unsynced_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: its last complete contact (pairing, or a sync that left nothing unsent) and the offline
+    #: limits it was given then: the server judges the offline payments it takes until the
+    #: next one by these, never by what the till asserts (DESIGN §5)
+    contact_at: Mapped[datetime | None] = mapped_column()
+    contact_max_amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    contact_max_count: Mapped[int] = mapped_column(default=0)
+    contact_max_total_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    contact_max_hours: Mapped[int] = mapped_column(default=0)
+    #: the highest blocklist cursor served to it: every entry up to it, the till knew of
+    blocklist_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class PairingCode(Base):
@@ -58,6 +68,8 @@ class Redemption(Base):
     __tablename__ = "redemptions"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
+        # a shop is paid at most once for one pay code, whichever of its tills took it
+        UniqueConstraint("shop_id", "token_id", name="uq_redemptions_shop_token"),
         CheckConstraint("mode IN ('online', 'offline', 'pin')", name="mode_known"),
         CheckConstraint("status IN ('accepted', 'conflict')", name="status_known"),
     )
@@ -112,4 +124,32 @@ class Conflict(Base):
     resolved_at: Mapped[datetime | None] = mapped_column()
     #: the transfer that settled it, if one did (a write-off: conflicts → wallet)
     resolution_transfer_id: Mapped[str | None] = mapped_column(ForeignKey("transfers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class RefusedCapture(Base):
+    """An offline payment a till synced that an honest till could not have accepted: beyond
+    the limits the server gave it, dated outside its offline stretch, a code it knew was
+    revoked or had already taken at this shop. Never paid; open until a coordinator looks
+    into it, and meanwhile held back from the shop's payouts."""
+
+    __tablename__ = "refused_captures"
+    __table_args__ = (CheckConstraint("status IN ('open', 'resolved')", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the till's id for the payment: a retried sync gets the same refusal
+    redemption_id: Mapped[str] = mapped_column(String(64), unique=True)
+    request_digest: Mapped[str] = mapped_column(String(64))
+    device_id: Mapped[int] = mapped_column(ForeignKey("pos_devices.id"), index=True)
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"), index=True)
+    #: the pay code's id, when the code could be read at all
+    token_id: Mapped[str | None] = mapped_column(String(32))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    captured_at: Mapped[datetime] = mapped_column()
+    #: the refusal code the till was answered (offline_limit, captured_before_contact, …)
+    code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    resolution: Mapped[str] = mapped_column(String(200), default="")
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+    resolved_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -10,6 +10,7 @@ from wallet_server import clock
 from wallet_server.credentials import digest, new_credential, new_short_code
 from wallet_server.errors import DomainError
 from wallet_server.one_time_codes import claim_code
+from wallet_server.pos.limits import record_contact
 from wallet_server.pos.models import PairingCode, PosDevice
 from wallet_server.shops.models import Shop
 
@@ -69,7 +70,8 @@ def pair_device(
         last_seen_at=now,
     )
     session.add(device)
-    session.flush()
+    session.flush()  # the limits' column defaults are set from here on
+    record_contact(device, now=now)
     return PairedDevice(device, credential)
 
 

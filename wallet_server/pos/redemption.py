@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from offline_rules import OfflineRefusal
 from paytoken import Keyset, PaymentClaims, TokenError, verify_token
 from wallet_server import clock
 from wallet_server.config import TokenSettings
@@ -31,9 +32,19 @@ from wallet_server.ledger import (
 )
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Conflict, PosDevice, Redemption
+from wallet_server.pos.offline_check import (
+    CaptureRefused,
+    TillStretch,
+    judge_capture,
+    lock_till_and_shop,
+    record_refusal,
+    refused_before,
+    till_stretch,
+)
 from wallet_server.shops.models import Shop, ShopStatus
+from wallet_server.tokens.blocklist import blocklist_for
 from wallet_server.tokens.models import IssuedToken
-from wallet_server.tokens.operations import all_keys, blocklist_for
+from wallet_server.tokens.operations import all_keys
 
 Mode = Literal["online", "offline"]
 
@@ -126,7 +137,10 @@ def redeem(
     shop = approved_shop(session, device)
     if (receipt := replayed(session, request.redemption_id, digest, shop)) is not None:
         return receipt
-    claims = _verified_claims(session, request, settings, now)
+    if request.mode == "offline":
+        claims = judged_offline(session, device, shop, request, settings=settings, now=now)
+    else:
+        claims = _verified_claims(session, request, settings, now)
     if request.amount_cents > claims.cap_cents:
         raise RedemptionError("amount_exceeds_cap")
     issued = session.get(IssuedToken, claims.token_id.hex())
@@ -204,12 +218,59 @@ def redeem(
     return receipt_of(redemption, shop)
 
 
+def judged_offline(
+    session: Session,
+    device: PosDevice,
+    shop: Shop,
+    request: RedemptionRequest,
+    *,
+    settings: TokenSettings,
+    now: datetime,
+    stretch: TillStretch | None = None,
+) -> PaymentClaims:
+    """The claims of an offline capture its till could honestly have accepted (see
+    pos.offline_check); otherwise the refusal is recorded for coordinators and raised as
+    `CaptureRefused`, which the caller commits. A retried refusal gets the same answer."""
+    digest = redemption_digest(device.id, request)
+    previous = refused_before(session, request.redemption_id)
+    if previous is not None:
+        if previous.request_digest != digest:
+            raise RedemptionError("idempotency_conflict")
+        raise CaptureRefused(previous.code)
+    if stretch is None:
+        lock_till_and_shop(session, device, shop)
+        stretch = till_stretch(session, device, settings)
+    try:
+        return judge_capture(
+            session,
+            shop,
+            stretch,
+            token=request.token,
+            amount_cents=request.amount_cents,
+            captured_at=request.captured_at,
+            now=now,
+        )
+    except OfflineRefusal as refusal:
+        record_refusal(
+            session,
+            device,
+            redemption_id=request.redemption_id,
+            digest=digest,
+            token=request.token,
+            amount_cents=request.amount_cents,
+            captured_at=request.captured_at,
+            code=refusal.code,
+            now=now,
+        )
+        raise CaptureRefused(refusal.code) from None
+
+
 def _verified_claims(
     session: Session, request: RedemptionRequest, settings: TokenSettings, now: datetime
 ) -> PaymentClaims:
     claims = verified_claims(request, all_keys(session), settings, now)
     try:
-        blocklist_for(session, claims, judged_at(request, now)).check(claims)
+        blocklist_for(session, claims).check(claims)
     except TokenError as error:
         raise RedemptionError(error.code) from None
     return claims

@@ -50,6 +50,12 @@ class BlocklistEntry(Base):
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    #: when the revoked code expires (a wallet's entry: never); past it and the sync grace,
+    #: no till can take the code any more and the entry leaves the tills' list
+    expires_at: Mapped[datetime | None] = mapped_column()
+    #: when it left the tills' list; kept, so that the server still judges offline payments
+    #: synced late by what their till knew
+    pruned_at: Mapped[datetime | None] = mapped_column()
 
 
 class ParticipantDevice(Base):

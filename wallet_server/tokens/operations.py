@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from paytoken import (
     FLAG_OFFLINE,
-    Blocklist,
     KeyEntry,
     Keyset,
     PaymentClaims,
@@ -34,7 +33,7 @@ from wallet_server.ledger import (
 )
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.models import BlocklistEntry, IssuedToken, SigningKeyRecord
+from wallet_server.tokens.models import IssuedToken, SigningKeyRecord
 
 
 class TokenIssueError(DomainError):
@@ -233,60 +232,6 @@ def issue_pay_code(
         session, participant, signer=signer, settings=settings, offline=offline, now=now
     )
     return reserve_pay_code(session, participant, draft, settings=settings, now=now)
-
-
-def revoke(
-    session: Session,
-    *,
-    actor: str,
-    token_id: str | None = None,
-    wallet: str | None = None,
-    reason: str = "",
-    now: datetime | None = None,
-) -> BlocklistEntry:
-    """Blocklist a token or a whole wallet from `now` (default: the clock): tills refuse
-    it from their next sync, and an offline payment captured after it is not honoured."""
-    if (token_id is None) == (wallet is None):
-        raise TokenIssueError("invalid_request")
-    entry = BlocklistEntry(
-        token_id=token_id,
-        wallet=wallet,
-        reason=reason[:200],
-        created_by=actor,
-        created_at=now or clock.now(),
-    )
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-def blocklist_since(session: Session, cursor: int, limit: int = 1000) -> list[BlocklistEntry]:
-    return list(
-        session.scalars(
-            select(BlocklistEntry)
-            .where(BlocklistEntry.id > cursor)
-            .order_by(BlocklistEntry.id)
-            .limit(limit)
-        )
-    )
-
-
-def blocklist_for(session: Session, claims: PaymentClaims, moment: datetime) -> Blocklist:
-    """The entries revoking this token or its wallet by `moment` (an offline payment is judged
-    by what the till could know): two indexed look-ups, however long the blocklist grows."""
-    blocklist = Blocklist()
-    for token_id, wallet in session.execute(
-        select(BlocklistEntry.token_id, BlocklistEntry.wallet).where(
-            (BlocklistEntry.token_id == claims.token_id.hex())
-            | (BlocklistEntry.wallet == claims.wallet),
-            BlocklistEntry.created_at <= moment,
-        )
-    ):
-        if token_id:
-            blocklist.token_ids.add(bytes.fromhex(token_id))
-        if wallet:
-            blocklist.wallets.add(wallet)
-    return blocklist
 
 
 def wallet_account(session: Session, participant: Participant) -> Account:

@@ -10,8 +10,8 @@ from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import OpenHold, lock_accounts, void_hold
 from wallet_server.participants.models import Participant
+from wallet_server.tokens.blocklist import revoke
 from wallet_server.tokens.models import IssuedToken
-from wallet_server.tokens.operations import revoke
 
 
 def outstanding_codes(session: Session, participant: Participant) -> list[IssuedToken]:
