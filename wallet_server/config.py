@@ -32,6 +32,8 @@ class TokenSettings:
     clock_skew_seconds: int = 300
     #: how long a printed paper voucher stays valid (two months: it is handed over in person)
     voucher_seconds: int = 62 * 24 * 3600
+    #: how long after a payment its till may still refund it; later, coordinators do
+    refund_window_days: int = 30
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any]) -> "TokenSettings":

@@ -211,6 +211,17 @@ MESSAGES: dict[str, Message] = {
     "refund_exceeds_payment": Message(
         "Le remboursement dépasse le paiement.", "The refund exceeds the payment."
     ),
+    "refund_window_passed": Message(
+        "Ce paiement est trop ancien pour être remboursé à la caisse : adressez-vous à la"
+        " coordination du fonds.",
+        "This payment is too old to be refunded at the till: ask the fund's coordinators.",
+    ),
+    "refund_after_payout": Message(
+        "Le fonds a déjà versé cette somme au commerce : pour rembourser, adressez-vous à la"
+        " coordination du fonds.",
+        "The fund has already paid this amount to the shop: to refund it, ask the fund's"
+        " coordinators.",
+    ),
     "wrong_pin": Message("Code PIN incorrect.", "Wrong PIN."),
     "pin_locked": Message(
         "Paiement par PIN bloqué après trop d'erreurs ; contactez la caisse.",
@@ -388,6 +399,15 @@ MESSAGES: dict[str, Message] = {
     ),
     # conflicts
     "conflict_not_found": Message("Conflit introuvable.", "Conflict not found."),
+    "refused_capture_not_found": Message(
+        "Paiement refusé introuvable.", "Refused payment not found."
+    ),
+    "refused_capture_closed": Message(
+        "Ce paiement refusé a déjà été examiné.", "This refused payment was already looked into."
+    ),
+    "refused_capture_note_needed": Message(
+        "Dites en une phrase ce que vous avez constaté.", "Say in a sentence what you found."
+    ),
     "conflict_already_resolved": Message(
         "Ce conflit est déjà réglé.", "This conflict is already settled."
     ),

@@ -2,6 +2,7 @@
 no answer may be a 500 or break the schema it documents, and bad input changes no money."""
 
 import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -73,7 +74,10 @@ def test_api_never_fails_or_breaks_its_schema(fuzz_world):
 def _fuzz(operation, headers: dict[str, str]) -> None:
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")), deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
     )
     def fuzz(case):
         case.call_and_validate(headers=headers, checks=CHECKS)

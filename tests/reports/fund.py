@@ -143,7 +143,7 @@ class SmallFund:
             session.commit()
         return redemption_id
 
-    def refund(self, till: Till, redemption_id: str, cents: int) -> None:
+    def refund(self, till: Till, redemption_id: str, cents: int, when: datetime) -> None:
         with self.sessions() as session:
             device = session.get(PosDevice, till.device_id)
             assert device is not None
@@ -153,6 +153,7 @@ class SmallFund:
                 refund_id=uuid.uuid4().hex,
                 redemption_id=redemption_id,
                 amount_cents=cents,
+                now=when,
             )
             session.commit()
 
@@ -201,10 +202,9 @@ class ThreeMonths:
         fund.pay_by_pin(self.b, self.cagette, 4_000, at(date(2026, 9, 15)))
         # 23:30 in Paris on 30 September (21:30 UTC, summer time): still September.
         fund.pay_by_pin(self.b, self.port, 1_000, at(date(2026, 9, 30), 21, 30))
-        # Later payments by pay code: the ledger dates their settlement today, which is after
-        # the payout's period either way.
+        # Later payments by pay code, all after the payout's period (30 September).
         fund.pay_by_code(self.a, self.port, 3_000, at(date(2026, 10, 2)))
         paid_by_c = fund.pay_by_code(self.c, self.cagette, 6_000, at(date(2026, 10, 20)))
         fund.pay_by_code(self.b, self.cagette, 2_000, at(date(2026, 11, 3)))
-        fund.refund(self.cagette, paid_by_c, 1_000)
+        fund.refund(self.cagette, paid_by_c, 1_000, at(date(2026, 10, 25)))
         self.payout_cents = fund.payout(date(2026, 9, 30), at(date(2026, 10, 5)))

@@ -193,9 +193,10 @@ def redemption_batch(body: dict[str, Any]) -> dict[str, Any]:
     summary="Refund all or part of one of this shop's payments", responses=[403, 404, 409, 422]
 )
 def refunds(body: dict[str, Any]) -> RefundReceipt:
-    from wallet_server.app import db_session
+    from wallet_server.app import db_session, settings
 
-    return refund(db_session(), _device(), **body)
+    window = settings().tokens.refund_window_days
+    return refund(db_session(), _device(), **body, window_days=window)
 
 
 @pos_blueprint.post("/pin-payments")

@@ -1,16 +1,22 @@
 """Refunds: all or part of one of the shop's own redemptions, back to the wallet."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.ledger import TransferRequest, lock_accounts, transfer
+from wallet_server.config import TokenSettings
+from wallet_server.ledger import Account, TransferRequest, lock_accounts, transfer
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import PosDevice, Redemption, Refund
 from wallet_server.pos.redemption import RedemptionError, approved_shop
+from wallet_server.reimbursements.models import PayoutBatch, PayoutLine, PayoutStatus
+from wallet_server.shops.models import Shop
+
+#: how long after a payment its till may still refund it (CAISSE_TOKEN_REFUND_WINDOW_DAYS)
+DEFAULT_REFUND_WINDOW_DAYS = TokenSettings().refund_window_days
 
 
 @dataclass(frozen=True)
@@ -29,9 +35,11 @@ def refund(
     redemption_id: str,
     amount_cents: int,
     now: datetime | None = None,
+    window_days: int = DEFAULT_REFUND_WINDOW_DAYS,
 ) -> RefundReceipt:
-    """Give back all or part of one of the shop's own payments; `now` (default: the clock)
-    dates the transfer and the refund."""
+    """Give back all or part of one of the shop's own payments, within `window_days` of it
+    and never from euros the fund has already paid the shop (a refund then goes through the
+    coordinators); `now` (default: the clock) dates the transfer and the refund."""
     now = now or clock.now()
     shop = approved_shop(session, device)
     redemption = session.scalar(select(Redemption).where(Redemption.redemption_id == redemption_id))
@@ -55,6 +63,7 @@ def refund(
     )
     if amount_cents <= 0 or already + amount_cents > redemption.amount_cents:
         raise RedemptionError("refund_exceeds_payment")
+    _refuse_beyond_bounds(session, shop, redemption, amount_cents, now, window_days)
     transfer(
         session,
         TransferRequest(
@@ -78,6 +87,33 @@ def refund(
     session.add(row)
     session.flush()
     return _receipt(session, row, redemption)
+
+
+def _refuse_beyond_bounds(
+    session: Session,
+    shop: Shop,
+    redemption: Redemption,
+    amount_cents: int,
+    now: datetime,
+    window_days: int,
+) -> None:
+    """A till refunds only recent payments, from what the fund still owes its shop: a till
+    (or a copy of its credential) cannot move money out of euros already paid out."""
+    if now - redemption.created_at > timedelta(days=window_days):
+        raise RedemptionError("refund_window_passed", days=window_days)
+    paid_until = session.scalar(
+        select(func.max(PayoutBatch.period_end))
+        .join(PayoutLine, PayoutLine.batch_id == PayoutBatch.id)
+        .where(PayoutLine.shop_id == shop.id, PayoutBatch.status == PayoutStatus.PAID.value)
+    )
+    if paid_until is not None and redemption.created_at < clock.end_of_day(paid_until):
+        raise RedemptionError("refund_after_payout")
+    # What a batch merely prepared still counts as unpaid: marking it paid is then refused
+    # until a new batch is prepared for the smaller amount.
+    account = session.get(Account, shop.account_id)
+    assert account is not None
+    if amount_cents > account.available:
+        raise RedemptionError("refund_after_payout")
 
 
 def _receipt(session: Session, row: Refund, redemption: Redemption) -> RefundReceipt:

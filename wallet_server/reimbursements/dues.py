@@ -6,6 +6,7 @@ zero), and less what other prepared batches already promise it. A payout posted 
 `period_end` already counts in today's balance, so paying the same period twice is impossible:
 
     due = available today − max(net of non-payout movements since period_end, 0) − prepared
+          − what is disputed (open conflicts and refused captures at the shop)
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from wallet_server import clock
 from wallet_server.ledger import Account, Transfer
 from wallet_server.reimbursements.bank import BankDetails, BankDetailsError, checked_bank_details
+from wallet_server.reimbursements.disputes import disputed_by_shop, held_cents
 from wallet_server.reimbursements.models import PayoutBatch, PayoutLine, PayoutStatus
 from wallet_server.reimbursements.statements import PAYOUT, POSTED_PHASES
 from wallet_server.shops.models import Shop
@@ -26,6 +28,8 @@ from wallet_server.shops.models import Shop
 class Due:
     shop: Shop
     amount_cents: int
+    #: left out of this amount while coordinators look into it (reimbursements.disputes)
+    held_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,13 @@ def amounts_due(session: Session, period_end: date) -> list[Due]:
         return []
     since = _earned_since(session, clock.end_of_day(period_end))
     promised = _promised(session)
+    disputed = disputed_by_shop(session)
     dues = []
     for shop, available in rows:
-        amount = int(available) - max(since.get(shop.account_id, 0), 0) - promised.get(shop.id, 0)
-        if amount > 0:
-            dues.append(Due(shop, amount))
+        owed = int(available) - max(since.get(shop.account_id, 0), 0) - promised.get(shop.id, 0)
+        held = min(max(owed, 0), held_cents(disputed.get(shop.id, [])))
+        if owed - held > 0:
+            dues.append(Due(shop, owed - held, held))
     return dues
 
 

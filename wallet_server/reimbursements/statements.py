@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from wallet_server import clock
 from wallet_server.errors import DomainError
 from wallet_server.ledger import Account, Transfer
+from wallet_server.reimbursements.disputes import Disputed, disputed_by_shop, held_cents
 from wallet_server.shops.models import Shop
 
 POSTED_PHASES = ("single", "post")
@@ -98,6 +99,12 @@ class ShopStatement:
     period: Period
     summary: ShopSummary
     movements: list[Movement]
+    #: held back from payouts today, and why (reimbursements.disputes)
+    held: list[Disputed] = field(default_factory=list)
+
+    @property
+    def held_cents(self) -> int:
+        return held_cents(self.held)
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,12 @@ class FundStatements:
 def shop_statement(session: Session, shop: Shop, period: Period) -> ShopStatement:
     """One shop's statement, with every movement of the period in time order."""
     summary = _summaries(session, period, shop_id=shop.id)[0]
-    return ShopStatement(period, summary, _movements(session, shop.account_id, period))
+    return ShopStatement(
+        period,
+        summary,
+        _movements(session, shop.account_id, period),
+        held=disputed_by_shop(session).get(shop.id, []),
+    )
 
 
 def fund_statements(session: Session, period: Period) -> FundStatements:
