@@ -8,7 +8,7 @@ the folder is 0700 and every file 0600, since the credential lets anyone act as 
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,8 @@ from offline_rules import OfflineLimits
 from paytoken import Blocklist, Keyset
 from pos_client.journal import Journal
 
+#: a revoked code expired this long ago cannot be taken by any till's clock any more
+FORGET_REVOKED_AFTER = timedelta(days=1)
 DEFAULT_DIR = Path(os.environ.get("CAISSE_POS_DIR", Path.home() / ".local/share/caisse-pos"))
 
 
@@ -79,27 +81,44 @@ class TillFiles:
 
     def blocklist(self) -> tuple[Blocklist, int]:
         """The cached blocklist and the cursor to ask the server from."""
-        document = self._read("blocklist.json") or {"token_ids": [], "wallets": [], "cursor": 0}
+        document = self._blocklist_document()
         blocklist = Blocklist(
-            token_ids={bytes.fromhex(t) for t in document["token_ids"]},
+            token_ids={bytes.fromhex(t) for t in document["tokens"]},
             wallets=set(document["wallets"]),
         )
         return blocklist, int(document["cursor"])
 
-    def extend_blocklist(self, entries: list[dict[str, Any]], cursor: int) -> None:
-        blocklist, _ = self.blocklist()
-        blocklist.add(
-            token_ids=[bytes.fromhex(e["token_id"]) for e in entries if e.get("token_id")],
-            wallets=[e["wallet"] for e in entries if e.get("wallet")],
-        )
+    def extend_blocklist(
+        self, entries: list[dict[str, Any]], cursor: int, now: datetime | None = None
+    ) -> None:
+        """Add the server's new entries; forget revoked codes long expired, which this till
+        refuses as expired anyway (the server prunes them from its list likewise)."""
+        document = self._blocklist_document()
+        tokens: dict[str, str | None] = document["tokens"]
+        for entry in entries:
+            if entry.get("token_id"):
+                tokens[entry["token_id"]] = entry.get("expires_at")
+        forget_before = (now or datetime.now(UTC)) - FORGET_REVOKED_AFTER
         self._write(
             "blocklist.json",
             {
-                "token_ids": sorted(t.hex() for t in blocklist.token_ids),
-                "wallets": sorted(blocklist.wallets),
+                "tokens": {
+                    token: expires
+                    for token, expires in sorted(tokens.items())
+                    if expires is None or datetime.fromisoformat(expires) >= forget_before
+                },
+                "wallets": sorted(
+                    set(document["wallets"]) | {e["wallet"] for e in entries if e.get("wallet")}
+                ),
                 "cursor": cursor,
             },
         )
+
+    def _blocklist_document(self) -> dict[str, Any]:
+        document = self._read("blocklist.json") or {"tokens": {}, "wallets": [], "cursor": 0}
+        if "token_ids" in document:  # written before entries carried their expiry
+            document["tokens"] = dict.fromkeys(document.pop("token_ids"))
+        return document
 
     def policy(self) -> OfflineLimits:
         document = self._read("limits.json")

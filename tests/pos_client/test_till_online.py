@@ -5,6 +5,7 @@ import stat
 from sqlalchemy import func, select
 
 from pos_client.journal import JournalState
+from pos_client.tillfiles import TillFiles
 from tests.payments import account
 from tests.pos_client.conftest import pay_code
 from wallet_server.participants.models import Participant
@@ -93,3 +94,31 @@ def test_a_till_stopped_by_the_pin_limit_shows_why_and_stays_online(open_till, w
     assert limited.messages["fr"] != limited.messages["en"]
     assert "pin_needs_connection" not in codes
     assert till.online is True
+
+
+def test_the_cached_blocklist_forgets_codes_long_expired_and_reads_an_older_cache(tmp_path):
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    files = TillFiles(tmp_path / "till")
+    files.folder.mkdir(parents=True, exist_ok=True)
+    # a cache written before entries carried their expiry still reads
+    (files.folder / "blocklist.json").write_text(
+        json.dumps({"token_ids": ["aa" * 16], "wallets": ["P-7KX2-M9QD"], "cursor": 3})
+    )
+    blocklist, cursor = files.blocklist()
+    assert (blocklist.token_ids, cursor) == ({bytes.fromhex("aa" * 16)}, 3)
+    now = datetime(2027, 3, 1, tzinfo=UTC)
+    files.extend_blocklist(
+        [
+            {"cursor": 4, "token_id": "bb" * 16, "wallet": None,
+             "expires_at": (now - timedelta(days=2)).isoformat()},
+            {"cursor": 5, "token_id": "cc" * 16, "wallet": None,
+             "expires_at": (now + timedelta(hours=3)).isoformat()},
+        ],
+        5,
+        now=now,
+    )  # fmt: skip
+    blocklist, cursor = files.blocklist()
+    assert blocklist.token_ids == {bytes.fromhex("aa" * 16), bytes.fromhex("cc" * 16)}
+    assert blocklist.wallets == {"P-7KX2-M9QD"} and cursor == 5
