@@ -1,6 +1,8 @@
 """The conflicts page on real offline double spends: the queue, the exposure, settling them,
 and who may settle."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from tests.console.test_core import audit_rows
@@ -111,3 +113,54 @@ def test_a_cash_repayment_from_the_console_refills_the_wallet(console_app, conso
     assert entry.after["moved_cents"] == 3_000
     with sessions() as session:
         assert verify(session).ok
+
+
+def test_a_tills_refused_payment_is_listed_and_a_coordinator_closes_it_with_a_note(
+    console_app, console_login, sessions
+):
+    from tests.payments import new_till
+    from wallet_server.pos.models import RefusedCapture
+
+    client = console_app.test_client()
+    wallet, till = new_wallet(sessions, balance=10_000), new_till(sessions, client)
+    token = client.post("/api/v1/me/tokens", json={"offline": True}, headers=wallet.headers())
+    twice = [
+        {
+            "redemption_id": f"twice{n}-{wallet.account_id}-0000-0000",
+            "token": token.json["token"],
+            "amount_cents": 1_000,
+            "captured_at": datetime.now(UTC).isoformat(),
+            "mode": "offline",
+        }
+        for n in range(2)
+    ]
+    synced = client.post(
+        "/api/v1/pos/redemptions/batch", json={"redemptions": twice}, headers=till.headers()
+    )
+    assert synced.status_code == 200, synced.json
+    assert [r["code"] for r in synced.json["results"]] == [None, "token_already_used"]
+    with sessions() as session:
+        (refused,) = session.scalars(select(RefusedCapture)).all()
+    coordinator = console_login(Role.COORDINATOR)
+    page = coordinator.get("/console/conflicts").get_data(as_text=True)
+    assert f'id="refused-{refused.id}"' in page
+    assert "Ce code de paiement a déjà servi." in page and "À examiner" in page
+    statement = coordinator.get(f"/console/reimbursements/statements/{till.shop_public_id}")
+    held = statement.get_data(as_text=True)
+    assert "Retenu sur les versements : 10,00" in held and 'id="held"' in held
+    assert "paiement refusé : Ce code de paiement a déjà servi." in held
+    committee = console_login(Role.COMMITTEE)
+    close = f"/console/conflicts/refused/{refused.id}/close"
+    assert committee.post(close, {"note": "x"}).status_code == 403
+    assert coordinator.post(close, {"note": " "}).status_code == 302
+    with sessions() as session:
+        assert session.get(RefusedCapture, refused.id).status == "open"  # a note is needed
+    assert coordinator.post(close, {"note": "cashier scanned twice"}).status_code == 302
+    with sessions() as session:
+        done = session.get(RefusedCapture, refused.id)
+        assert (done.status, done.resolution) == ("resolved", "cashier scanned twice")
+    (entry,) = audit_rows(sessions, action="refused_capture.close")
+    assert entry.after["status"] == "resolved"
+    assert "cashier scanned twice" in coordinator.get("/console/conflicts").get_data(as_text=True)
+    after = coordinator.get(f"/console/reimbursements/statements/{till.shop_public_id}")
+    assert 'id="held"' not in after.get_data(as_text=True)

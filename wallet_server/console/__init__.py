@@ -24,6 +24,7 @@ from wallet_server.db import is_unstorable_text
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError
 from wallet_server.ledger.money import format_cents
+from wallet_server.messages import message
 
 #: reachable without logging in
 PUBLIC_ENDPOINTS = frozenset(
@@ -90,6 +91,8 @@ def layout_values() -> dict[str, Any]:
         "user": user,
         "nav": entries_for(user.role) if user else [],
         "has_text": lambda key: key in catalogue(),
+        # a refusal's code as the API words it (wallet_server.messages), in the page's language
+        "refusal_words": lambda code: message(code, current_lang()),
     }
 
 

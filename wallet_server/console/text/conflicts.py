@@ -1,6 +1,31 @@
 """Words of the conflicts page: the queue, the exposure figures and the three settlements."""
 
 TEXT: dict[str, tuple[str, str]] = {
+    "conflicts.refused_title": (
+        "Caisses hors de leurs limites : paiements refusés",
+        "Tills outside their limits: refused payments",
+    ),
+    "conflicts.refused_intro": (
+        "Des paiements hors ligne qu'une caisse honnête n'aurait pas pu accepter : au-delà des"
+        " limites que le serveur lui avait données, datés hors de sa période hors ligne, un code"
+        " qu'elle savait annulé ou déjà payé à ce commerce. Ils ne sont pas payés ; tant qu'ils"
+        " sont ouverts, leur montant est retenu sur les versements au commerce.",
+        "Offline payments an honest till could not have accepted: beyond the limits the server"
+        " gave it, dated outside its offline stretch, a code it knew was revoked or already"
+        " paid at this shop. They are not paid; while they are open, their amount is held back"
+        " from the shop's payouts.",
+    ),
+    "conflicts.refused_captured": ("Pris le (selon la caisse)", "Taken on (the till says)"),
+    "conflicts.refused_till": ("Caisse", "Till"),
+    "conflicts.refused_open": ("À examiner", "To look into"),
+    "conflicts.refused_note": ("Ce que vous avez constaté", "What you found"),
+    "conflicts.refused_close": ("Clore", "Close"),
+    "conflicts.refused_closed_by": ("Close par {who} le {when}", "Closed by {who} on {when}"),
+    "conflicts.refused_closed_ok": (
+        "Paiement refusé n° {id} clos : les versements au commerce ne le retiennent plus.",
+        "Refused payment no. {id} closed: the shop's payouts no longer hold it back.",
+    ),
+    "conflicts.refused_none": ("Aucun paiement refusé.", "No refused payment."),
     "nav.conflicts": ("Conflits", "Conflicts"),
     "conflicts.title": ("Conflits de paiement hors ligne", "Offline payment conflicts"),
     "conflicts.intro": (

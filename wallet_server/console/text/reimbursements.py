@@ -1,6 +1,19 @@
 """Words of the reimbursements pages: payout batches, SEPA files, shop statements."""
 
 TEXT: dict[str, tuple[str, str]] = {
+    "reimbursements.held_title": (
+        "Retenu sur les versements : {amount}", "Held back from payouts: {amount}"
+    ),
+    "reimbursements.held_intro": (
+        "Tant que la coordination n'a pas examiné ces paiements, leur montant n'est pas versé"
+        " au commerce (page Conflits).",
+        "Until the coordinators have looked into these payments, their amount is not paid to"
+        " the shop (Conflicts page).",
+    ),
+    "reimbursements.held_taken": ("Pris le", "Taken on"),
+    "reimbursements.held_why": ("Pourquoi", "Why"),
+    "reimbursements.held_conflict": ("conflit", "conflict"),
+    "reimbursements.held_refused_capture": ("paiement refusé", "refused payment"),
     "nav.reimbursements": ("Remboursements", "Reimbursements"),
     "reimbursements.title": ("Remboursements des commerces", "Shop reimbursements"),
     "reimbursements.help": (

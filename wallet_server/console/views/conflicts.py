@@ -12,7 +12,8 @@ from wallet_server.app import db_session, settings
 from wallet_server.console import euros
 from wallet_server.console.access import FUND_STAFF, READERS, allow, audit, logged_in_user, may
 from wallet_server.console.blueprint import console
-from wallet_server.console.i18n import flash_ok, t
+from wallet_server.console.forms import FormError, form_text
+from wallet_server.console.i18n import flash_error, flash_ok, refusal_text, t
 from wallet_server.console.nav import nav_entry
 from wallet_server.ledger import Account
 from wallet_server.participants.models import Participant
@@ -27,6 +28,12 @@ from wallet_server.pos.conflicts import (
     write_off,
 )
 from wallet_server.pos.models import Conflict
+from wallet_server.pos.refused_captures import (
+    RefusedCaptureError,
+    close_refused_capture,
+    find_refused_capture,
+    refused_capture_queue,
+)
 
 nav_entry("conflicts", "console.conflicts", roles=READERS, order=80)
 
@@ -40,6 +47,7 @@ def conflicts() -> str:
     return render_template(
         "console/conflicts/list.html",
         rows=conflict_queue(session, status=status),
+        refused=refused_capture_queue(session),
         figures=conflict_figures(session, settings().tokens),
         status=status.value if status else "",
         statuses=[s.value for s in ConflictStatus],
@@ -103,4 +111,30 @@ def conflict_repaid(conflict_id: int) -> Response:
     moved = mark_repaid(db_session(), conflict, actor=_actor())
     _audited("conflict.repaid", conflict, before, moved)
     flash_ok(t("conflicts.repaid_ok", id=conflict.id, amount=euros(moved)))
+    return redirect(url_for("console.conflicts"))
+
+
+@console.post("/conflicts/refused/<int(max=2147483647):refused_id>/close")
+@allow(*FUND_STAFF)
+def refused_capture_close(refused_id: int) -> Response:
+    """A coordinator has looked into a till's refused payment: its shop's payouts are no longer
+    held back for it. The payment stays unpaid."""
+    refused = find_refused_capture(db_session(), refused_id)
+    before = {"status": refused.status, "code": refused.code, "amount_cents": refused.amount_cents}
+    try:
+        note = form_text("note", required=False)
+        close_refused_capture(db_session(), refused, actor=_actor(), note=note)
+    except FormError as error:
+        flash_error(t(error.text_key))
+        return redirect(url_for("console.conflicts"))
+    except RefusedCaptureError as error:
+        flash_error(refusal_text(error))
+        return redirect(url_for("console.conflicts"))
+    audit(
+        "refused_capture.close",
+        f"refused_capture:{refused.id}",
+        before=before,
+        after={"status": refused.status, "resolution": refused.resolution},
+    )
+    flash_ok(t("conflicts.refused_closed_ok", id=refused.id))
     return redirect(url_for("console.conflicts"))
