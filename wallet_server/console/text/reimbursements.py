@@ -2,7 +2,8 @@
 
 TEXT: dict[str, tuple[str, str]] = {
     "reimbursements.held_title": (
-        "Retenu sur les versements : {amount}", "Held back from payouts: {amount}"
+        "Retenu sur les versements : {amount}",
+        "Held back from payouts: {amount}",
     ),
     "reimbursements.held_intro": (
         "Tant que la coordination n'a pas examiné ces paiements, leur montant n'est pas versé"
