@@ -18,6 +18,7 @@ from tests.payments import (
     new_wallet,
     staff_headers,
 )
+from wallet_server import clock
 from wallet_server.ledger import verify
 from wallet_server.pos.conflicts import find_conflict, write_off
 from wallet_server.pos.models import Conflict, PosDevice, RefusedCapture
@@ -133,9 +134,7 @@ def test_the_dishonest_till_scenario_pays_nothing_beyond_the_limits(client, sess
     # the payout batch holds back what is disputed: here, more than the shop is owed
     with sessions() as session:
         with pytest.raises(NothingDue):
-            prepare_batch(
-                session, period_end=datetime.now(UTC).date(), execution_date=_soon(), actor="t"
-            )
+            prepare_batch(session, period_end=clock.today(), execution_date=_soon(), actor="t")
         statement = shop_statement(session, _shop(session, till), _today())
         assert statement.held_cents == 5 * 10_000 + 2_000 + 6_000
         assert {d.reason for d in statement.held} == {
@@ -147,21 +146,17 @@ def test_the_dishonest_till_scenario_pays_nothing_beyond_the_limits(client, sess
         for refused in session.scalars(select(RefusedCapture)):
             close_refused_capture(session, refused, actor="coord", note="rogue till, revoked")
         prepared = prepare_batch(
-            session, period_end=datetime.now(UTC).date(), execution_date=_soon(), actor="t"
+            session, period_end=clock.today(), execution_date=_soon(), actor="t"
         )
         assert [line.amount_cents for line in prepared.lines] == [1_000]
         assert verify(session).ok
 
 
 def _today() -> Period:
-    from wallet_server import clock
-
     return Period(clock.today(), clock.today())
 
 
 def _soon():
-    from wallet_server import clock
-
     return clock.today() + timedelta(days=2)
 
 
@@ -290,7 +285,7 @@ def test_an_open_conflict_is_held_back_from_payouts_until_resolved(client, sessi
     assert _sync(client, second, _capture(_code(client, pay), 2_500)) == [("accepted", None)]
     with sessions() as session:
         prepared = prepare_batch(
-            session, period_end=datetime.now(UTC).date(), execution_date=_soon(), actor="t"
+            session, period_end=clock.today(), execution_date=_soon(), actor="t"
         )
         by_shop = {line.shop_id: line.amount_cents for line in prepared.lines}
         assert by_shop[_shop(session, first).id] == 4_000
@@ -337,7 +332,7 @@ def test_a_refund_is_bounded_by_its_window_and_by_what_was_not_yet_paid_out(clie
         from wallet_server.reimbursements.batches import mark_paid
 
         prepared = prepare_batch(
-            session, period_end=datetime.now(UTC).date(), execution_date=_soon(), actor="t"
+            session, period_end=clock.today(), execution_date=_soon(), actor="t"
         )
         mark_paid(session, prepared.batch, actor="t")
         session.commit()
@@ -366,7 +361,6 @@ def test_a_refund_of_another_shops_payment_is_not_found(client, sessions, wallet
 def test_the_blocklist_is_for_paired_tills_and_expired_codes_leave_it(
     client, sessions, wallet, till
 ):
-    from wallet_server import clock
     from wallet_server.config import TokenSettings
     from wallet_server.tokens.blocklist import prune_blocklist
 

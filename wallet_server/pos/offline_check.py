@@ -54,7 +54,14 @@ def lock_till_and_shop(session: Session, device: PosDevice, shop: Shop) -> None:
     syncing at once must not both fit in the same limits or both be paid for one code.
     (SQLite's BEGIN IMMEDIATE already serialises every writer.)"""
     session.execute(select(Shop.id).where(Shop.id == shop.id).with_for_update())
-    session.execute(select(PosDevice.id).where(PosDevice.id == device.id).with_for_update())
+    # Re-read the till under its lock: its last contact and blocklist cursor may have moved
+    # since the request authenticated it (a heartbeat racing this sync from a copy of it).
+    session.execute(
+        select(PosDevice)
+        .where(PosDevice.id == device.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def till_stretch(session: Session, device: PosDevice, settings: TokenSettings) -> TillStretch:
