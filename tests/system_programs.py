@@ -122,12 +122,11 @@ def require(name: str, *others: str) -> str:
 
 
 def main(arguments: list[str]) -> int:
-    if arguments == ["--missing-packages"]:
-        packages = [p.package for p in PROGRAMS.values() if p.find() is None]
-        print("\n".join(dict.fromkeys(packages)))
-        return 0
-    if arguments == ["--packages"]:
-        print("\n".join(dict.fromkeys(p.package for p in PROGRAMS.values())))
+    if arguments in (["--missing-packages"], ["--packages"]):
+        everything = arguments == ["--packages"]
+        packages = [p.package for p in PROGRAMS.values() if everything or p.find() is None]
+        for package in dict.fromkeys(packages):
+            print(package)
         return 0
     if arguments == ["--list"]:
         for program in PROGRAMS.values():
