@@ -42,6 +42,7 @@ else
   say_how "not root, and no sudo that can be used here"
 fi
 
+echo "test-deps: installing the Debian packages: ${missing[*]}"
 # apt-get update only when the package lists know no candidate (a fresh image has none).
 for package in "${missing[@]}"; do
   if ! apt-cache policy "$package" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
