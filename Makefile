@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-dates test-sqlite lint audit bench bench-quick install vendor clean
+.PHONY: demo test test-dates test-deps test-sqlite lint audit bench bench-quick install vendor clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/caisse demo
 
+# A test that needs a system program this machine lacks is skipped, and the run ends with a
+# line naming them; CAISSE_TESTS_REQUIRE_PROGRAMS=1 (CI) makes such a test fail instead.
 test: $(STAMP)
 	$(BIN)/pytest -q
 
@@ -26,6 +28,11 @@ test: $(STAMP)
 # (make test-deps installs it); DATES="2027-10-31T00:59:40Z ..." picks the instants.
 test-dates: $(STAMP)
 	$(BIN)/python scripts/test_dates.py $(DATES)
+
+# The Debian packages of those programs (tests/system_programs.py), with apt-get as root or
+# through sudo; otherwise it prints the command to run, and fails.
+test-deps:
+	PYTHON=$(PYTHON) bash scripts/test-deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

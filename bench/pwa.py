@@ -13,6 +13,7 @@ No baseline: the figures are the app's own, against the issue's fixed budget.
 
 import base64
 import gzip
+import os
 import statistics
 import tempfile
 import time
@@ -34,7 +35,8 @@ from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import rotate_signing_key
 
 NAME = "pwa"
-CHROMIUM = "/usr/bin/chromium"
+#: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
+CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
 PIN = "2580"
 TARGET_FIRST_LOAD_KB = 150.0
 TARGET_OFFLINE_QR_MS = 1000.0

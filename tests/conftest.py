@@ -2,6 +2,9 @@
 
 The schema is always built with Alembic (`upgrade head`), never with create_all, so the tests
 exercise the migrations that production runs.
+
+A test that needs a program beyond the virtualenv says so with
+`tests.system_programs.require`; the run then ends with one line naming what was missing.
 """
 
 import os
@@ -14,6 +17,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.system_programs import INSTALL_COMMAND, missing_in
 from wallet_server import migrations
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.fund import ensure_fund_accounts
@@ -91,3 +95,24 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
     with sessions() as session:
         yield session
         session.rollback()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterator[None]:
+    """One plain line when tests were skipped (or failed, in CI) for a missing program: the
+    last before pytest's counts (outermost wrapper: after its short test summary)."""
+    yield
+    for outcome, stats in (("skipped", ["skipped"]), ("failed", ["failed", "error"])):
+        tests, programs = 0, dict[str, None]()
+        for key in stats:
+            for report in terminalreporter.stats.get(key, []):
+                named = missing_in(getattr(report, "longreprtext", ""))
+                if named:
+                    tests += 1
+                    programs.update(dict.fromkeys(named))
+        if tests:
+            terminalreporter.write_line(
+                f"{tests} test{'s' if tests > 1 else ''} {outcome}: missing program"
+                f"{'s' if len(programs) > 1 else ''} {', '.join(programs)}"
+                f" — install {'them' if len(programs) > 1 else 'it'} with: {INSTALL_COMMAND}"
+            )

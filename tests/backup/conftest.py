@@ -15,7 +15,16 @@ from sqlalchemy.pool import NullPool
 
 from tests.backup.helpers import caisse
 from tests.payments import new_signing_key, payment_app
+from tests.system_programs import require
 from wallet_server.db import make_engine, make_session_factory
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_tools(request: pytest.FixtureRequest) -> None:
+    """On PostgreSQL, `caisse backup` and `caisse restore` run pg_dump and pg_restore."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and callspec.params.get("db_url") == "postgresql":
+        require("pg_dump", "pg_restore")
 
 
 def is_sqlite(url: str) -> bool:

@@ -9,14 +9,14 @@ from tests.console.conftest import PASSWORD, new_staff
 from tests.console.test_dashboard import _axe
 from tests.payments import new_till, new_wallet
 from tests.pos_client.live import LiveServer
+from tests.system_programs import require
 from wallet_server.users.models import Role
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_console_pages_have_no_serious_accessibility_problem(console_app, sessions, lang):
+    chromium = require("chromium")
     admin, secret = new_staff(sessions, Role.ADMIN)
     wallet = new_wallet(sessions)
     till = new_till(sessions, console_app.test_client())
@@ -46,7 +46,7 @@ def test_console_pages_have_no_serious_accessibility_problem(console_app, sessio
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
+                executable_path=chromium,
                 args=["--no-sandbox", "--disable-background-networking"],
             )
             # axe is injected as a script: only this test's context lets it past the CSP

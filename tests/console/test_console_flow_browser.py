@@ -19,11 +19,11 @@ from playwright.sync_api import expect, sync_playwright
 from pos_client.tillfiles import TillFiles
 from tests.console.conftest import PASSWORD, new_staff
 from tests.pos_client.live import LiveServer
+from tests.system_programs import require
 from wallet_server import clock
 from wallet_server.ledger import verify
 from wallet_server.users.models import Role
 
-CHROMIUM = "/usr/bin/chromium"
 FUND_BANK = {
     "CAISSE_FUND_NAME": "Caisse Commune de Montpellier",
     "CAISSE_FUND_IBAN": "FR76 3000 4000 0312 3456 7890 143",
@@ -42,9 +42,10 @@ def server(console_app, monkeypatch):
 
 @pytest.fixture
 def page():
+    chromium = require("chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+            executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
         )
         context = browser.new_context(accept_downloads=True, locale="fr-FR")
         page = context.new_page()

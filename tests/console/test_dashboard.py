@@ -17,10 +17,10 @@ from tests.console.conftest import PASSWORD, new_staff
 from tests.console.test_core import audit_rows
 from tests.pos_client.live import LiveServer
 from tests.reports.fund import SmallFund, ThreeMonths, at
+from tests.system_programs import require
 from wallet_server.shops.models import Shop
 from wallet_server.users.models import Role
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent.parent / "browser_vendor" / "axe.min.js"
 PERIOD = "first=2026-09&last=2026-11"
 DATA_BLOCK = re.compile(r'<script type="application/json" id="dashboard-data">(.*?)</script>', re.S)
@@ -191,13 +191,14 @@ DRAWN = """(id) => {
 def test_dashboard_draws_its_four_charts_in_chromium_within_the_csp(
     console_app, sessions, three_months
 ):
+    chromium = require("chromium")
     user, secret = new_staff(sessions, Role.COORDINATOR)
     live = LiveServer(console_app)
     server = f"http://127.0.0.1:{live.port}"
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+                executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
             )
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.add_init_script(

@@ -23,12 +23,8 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.servers import DEPLOY, REPO, Gunicorn, free_port, wait_for_port
+from tests.system_programs import require
 from wallet_server.pwa import CSP as PWA_CSP
-
-NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-pytestmark = pytest.mark.skipif(
-    NGINX is None, reason="nginx is not installed (CI installs it with .ci/nginx.sh)"
-)
 
 #: the names the site's long-cache rule takes for content-hashed
 HASHED_NAME = re.compile(r".+\.[0-9a-f]{8,}\.(?:js|mjs|css|png|svg|webp|woff2?)$")
@@ -160,6 +156,7 @@ http {{
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    binary = require("nginx", "openssl")  # openssl makes the certificate
     folder = tmp_path_factory.mktemp("nginx")
     pwa, hashed_path = participant_app_with_a_hashed_file(folder)
     (folder / "app").mkdir()
@@ -189,8 +186,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     main_file = folder / "nginx.conf"
     main_file.write_text(main_configuration(folder, site_file))
 
-    assert NGINX is not None
-    command = [NGINX, "-p", str(folder), "-c", str(main_file), "-e", str(folder / "error.log")]
+    command = [binary, "-p", str(folder), "-c", str(main_file), "-e", str(folder / "error.log")]
     pid = f"pid {folder}/nginx.pid;"
     checked = subprocess.run(
         [*command, "-t", "-g", pid], capture_output=True, text=True, timeout=60, check=False

@@ -11,16 +11,16 @@ from pos_client.pairing import pair
 from tests.payments import account
 from tests.pos_client.conftest import pairing_code, pay_code
 from tests.pos_client.live import Network, TillProcess, free_port
+from tests.system_programs import require
 from wallet_server.pos.models import Redemption
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
 def browser_page():
+    chromium = require("chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+            executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
         )
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         yield page

@@ -7,8 +7,8 @@ from playwright.sync_api import sync_playwright
 
 from tests.payments import new_signing_key, new_till, new_wallet, payment_app, staff_headers
 from tests.pos_client.live import LiveServer
+from tests.system_programs import require
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent.parent / "browser_vendor" / "axe.min.js"
 PIN = "2580"
 
@@ -45,9 +45,10 @@ def till(sessions, client):
 
 @pytest.fixture
 def browser():
+    chromium = require("chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+            executable_path=chromium, args=["--no-sandbox", "--disable-background-networking"]
         )
         yield browser
         browser.close()
