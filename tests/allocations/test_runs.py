@@ -199,3 +199,17 @@ def test_runs_in_several_chunks_allocate_everyone_once(sessions):
     assert progress == [(3, 7), (6, 7), (7, 7)]
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Allocation)) == 7
+
+
+def test_a_run_told_now_dates_the_run_its_transfers_allocations_and_closed_conflicts(sessions):
+    """A fund seeding its past (the demo) runs a month at an earlier instant: nothing the
+    run writes may carry the real clock instead."""
+    _policy(sessions)
+    _enroll(sessions, 1, 3)
+    then = NOW - timedelta(days=200)
+    summary = run_allocation(sessions, month="2026-11", actor="coord", now=then)
+    with sessions() as session:
+        run = session.get(AllocationRun, summary.run_id)
+        assert (run.started_at, run.finished_at) == (then, then)
+        assert set(session.scalars(select(Allocation.created_at))) == {then}
+        assert set(session.scalars(select(Transfer.created_at))) == {then}

@@ -7,6 +7,7 @@ participant) is written in the same transaction as the wallet's transfers.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
@@ -53,8 +54,10 @@ def set_policy(
     mode: AllocationMode = AllocationMode.ADD,
     carry_over_cap_cents: int | None = None,
     note: str = "",
+    now: datetime | None = None,
 ) -> AllocationPolicy:
-    """Record a committee decision; earlier versions stay for the months they governed."""
+    """Record a committee decision; earlier versions stay for the months they governed.
+    `now` (default: the clock) dates the decision's record."""
     parse_month(effective_month)
     for value in (amount_cents, extra_member_cents, carry_over_cap_cents or 0):
         if type(value) is not int or value < 0:
@@ -67,6 +70,7 @@ def set_policy(
         carry_over_cap_cents=carry_over_cap_cents,
         decided_by=decided_by,
         note=note,
+        created_at=now or clock.now(),
     )
     session.add(policy)
     session.flush()
@@ -148,12 +152,14 @@ def run_allocation(
     dry_run: bool = False,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    now: datetime | None = None,
 ) -> RunSummary:
     """Allocate `month` to every active participant enrolled by then, once per wallet.
 
     A dry run computes the same figures from the same code path and writes nothing. A real
     run records itself as an `AllocationRun` whose counters grow with each committed chunk,
-    so another process can follow its progress.
+    so another process can follow its progress. `now` (default: the clock at each step)
+    dates the run, its transfers and allocations, and the conflicts it closes.
     """
     month = parse_month(month)
     if dry_run:
@@ -166,12 +172,14 @@ def run_allocation(
             session.rollback()
             session.close()
     run_id = run_in_transaction(
-        session_factory, lambda session: open_run(session, month=month, actor=actor).id
+        session_factory, lambda session: open_run(session, month=month, actor=actor, now=now).id
     )
-    return carry_out_run(session_factory, run_id, progress=progress, chunk_size=chunk_size)
+    return carry_out_run(session_factory, run_id, progress=progress, chunk_size=chunk_size, now=now)
 
 
-def open_run(session: Session, *, month: str, actor: str) -> AllocationRun:
+def open_run(
+    session: Session, *, month: str, actor: str, now: datetime | None = None
+) -> AllocationRun:
     """Record that `actor` starts `month` under the policy in force; `carry_out_run` does it.
 
     Separate so that the console can open the run in the request's own transaction (with
@@ -180,7 +188,11 @@ def open_run(session: Session, *, month: str, actor: str) -> AllocationRun:
     month = parse_month(month)
     policy = policy_for(session, month)
     run = AllocationRun(
-        month=month, policy_id=policy.id, actor=actor, participants=_eligible_count(session, month)
+        month=month,
+        policy_id=policy.id,
+        actor=actor,
+        participants=_eligible_count(session, month),
+        started_at=now or clock.now(),
     )
     session.add(run)
     session.flush()
@@ -193,8 +205,10 @@ def carry_out_run(
     *,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    now: datetime | None = None,
 ) -> RunSummary:
-    """Allocate an opened run's month chunk by chunk, each chunk its own transaction."""
+    """Allocate an opened run's month chunk by chunk, each chunk its own transaction.
+    `now` dates everything the run writes; by default, the clock when each chunk runs."""
 
     def start(session: Session) -> tuple[RunSummary, str]:
         run = session.get(AllocationRun, run_id)
@@ -217,15 +231,17 @@ def carry_out_run(
     def chunk(after_id: int) -> _Chunk:
         return run_in_transaction(
             session_factory,
-            lambda session: _allocate_chunk(session, summary, actor, after_id, chunk_size),
+            lambda session: _allocate_chunk(
+                session, summary, actor, after_id, chunk_size, now or clock.now()
+            ),
         )
 
     try:
         _run_chunks(summary, chunk, progress)
     except Exception:
-        _finish(session_factory, summary, RunStatus.FAILED)
+        _finish(session_factory, summary, RunStatus.FAILED, now)
         raise
-    _finish(session_factory, summary, RunStatus.COMPLETED)
+    _finish(session_factory, summary, RunStatus.COMPLETED, now)
     return summary
 
 
@@ -250,7 +266,7 @@ def preview_allocation(
     def chunk(after_id: int) -> _Chunk:
         savepoint = session.begin_nested()
         try:
-            return _allocate_chunk(session, summary, "preview", after_id, chunk_size)
+            return _allocate_chunk(session, summary, "preview", after_id, chunk_size, clock.now())
         finally:
             savepoint.rollback()
 
@@ -301,7 +317,12 @@ def _count_left_out(session: Session, month: str, breakdown: RunBreakdown) -> No
 
 
 def _allocate_chunk(
-    session: Session, summary: RunSummary, actor: str, after_id: int, chunk_size: int
+    session: Session,
+    summary: RunSummary,
+    actor: str,
+    after_id: int,
+    chunk_size: int,
+    now: datetime,
 ) -> _Chunk:
     participants = session.execute(
         select(Participant.id, Participant.account_id, Participant.household_size)
@@ -332,7 +353,6 @@ def _allocate_chunk(
     reference = f"run:{summary.run_id}" if summary.run_id else "preview"
     requests: list[TransferRequest] = []
     rows: list[dict[str, object]] = []
-    now = clock.now()
     for participant in participants:
         if participant.id in already:
             outcome.skipped += 1
@@ -408,8 +428,14 @@ def _record_progress(session: Session, run_id: int | None, outcome: _Chunk) -> N
     )
 
 
-def _finish(session_factory: Callable[[], Session], summary: RunSummary, status: RunStatus) -> None:
+def _finish(
+    session_factory: Callable[[], Session],
+    summary: RunSummary,
+    status: RunStatus,
+    now: datetime | None,
+) -> None:
     def finish(session: Session) -> None:
+        finished_at = now or clock.now()
         run = session.get(AllocationRun, summary.run_id)
         if run is None:
             return
@@ -419,10 +445,10 @@ def _finish(session_factory: Callable[[], Session], summary: RunSummary, status:
         run.skipped = summary.skipped
         run.total_cents = summary.total_cents
         run.reclaimed_cents = summary.reclaimed_cents
-        run.finished_at = clock.now()
+        run.finished_at = finished_at
         if status == RunStatus.COMPLETED:
             # Wallets waiting to recover a double spend were just refilled: close those
             # conflicts in the same transaction that declares the month done.
-            summary.conflicts_closed = close_recovered(session)
+            summary.conflicts_closed = close_recovered(session, now=finished_at)
 
     run_in_transaction(session_factory, finish)

@@ -3,11 +3,12 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.contributions.models import (
     DEFAULT_TIERS_CENTS,
     ContributionPayment,
@@ -117,11 +118,14 @@ def record_payment(
     paid_on: date,
     actor: str,
     payment_id: str | None = None,
+    now: datetime | None = None,
 ) -> ContributionPayment:
     """A household's contribution in euros: a transfer into the reserve.
 
-    `payment_id` makes a retried recording safe (the same id records one payment).
+    `payment_id` makes a retried recording safe (the same id records one payment). `now`
+    (default: the clock) dates the recording and its transfer; `paid_on` is when they paid.
     """
+    now = now or clock.now()
     transfer_id = _payment_transfer_id(payment_id or uuid.uuid4().hex)
     existing = session.scalar(
         select(ContributionPayment).where(ContributionPayment.transfer_id == transfer_id)
@@ -134,6 +138,7 @@ def record_payment(
         actor=actor,
         kind="contribution",
         reference=participant.public_id,
+        now=now,
     )
     if existing is not None:
         return existing
@@ -144,6 +149,7 @@ def record_payment(
         paid_on=paid_on,
         transfer_id=transfer_id,
         recorded_by=actor,
+        created_at=now,
     )
     session.add(payment)
     session.flush()
@@ -159,6 +165,7 @@ def _into_reserve(
     actor: str,
     kind: str,
     reference: str,
+    now: datetime,
 ) -> None:
     """Euros from outside (households, funders) into the reserve; idempotent by id."""
     transfer(
@@ -172,6 +179,7 @@ def _into_reserve(
             actor=actor,
             reference=reference,
         ),
+        now=now,
     )
 
 
@@ -183,7 +191,11 @@ def record_subsidy(
     received_on: date,
     actor: str,
     subsidy_id: str | None = None,
+    now: datetime | None = None,
 ) -> Subsidy:
+    """Euros from a funder into the reserve; `now` (default: the clock) dates the recording
+    and its transfer, `received_on` the day the euros came in."""
+    now = now or clock.now()
     if not funder.strip():
         raise ContributionError("invalid_funder")
     transfer_id = _subsidy_transfer_id(subsidy_id or uuid.uuid4().hex)
@@ -196,6 +208,7 @@ def record_subsidy(
         actor=actor,
         kind="subsidy",
         reference=funder.strip()[:200],
+        now=now,
     )
     if existing is not None:
         return existing
@@ -205,6 +218,7 @@ def record_subsidy(
         received_on=received_on,
         transfer_id=transfer_id,
         recorded_by=actor,
+        created_at=now,
     )
     session.add(subsidy)
     session.flush()

@@ -63,7 +63,12 @@ class TransferResult:
 
 
 def create_account(
-    session: Session, code: str, kind: str, *, debits_must_not_exceed_credits: bool = False
+    session: Session,
+    code: str,
+    kind: str,
+    *,
+    debits_must_not_exceed_credits: bool = False,
+    now: datetime | None = None,
 ) -> Account:
     """Open an account with zero counters. Codes are unique."""
     if session.scalar(select(Account.id).where(Account.code == code)) is not None:
@@ -76,6 +81,7 @@ def create_account(
         credits_posted=0,
         debits_pending=0,
         credits_pending=0,
+        created_at=now or clock.now(),
     )
     session.add(account)
     session.flush()

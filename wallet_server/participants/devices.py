@@ -1,6 +1,7 @@
 """A participant's bound devices: the credential a phone (or the PWA) presents to the API."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,10 +23,15 @@ class BoundDevice:
     credential: str
 
 
-def bind_device(session: Session, participant: Participant, *, label: str = "") -> BoundDevice:
+def bind_device(
+    session: Session, participant: Participant, *, label: str = "", now: datetime | None = None
+) -> BoundDevice:
     credential = new_credential()
     device = ParticipantDevice(
-        participant_id=participant.id, label=label.strip()[:100], credential_hash=digest(credential)
+        participant_id=participant.id,
+        label=label.strip()[:100],
+        credential_hash=digest(credential),
+        created_at=now or clock.now(),
     )
     session.add(device)
     session.flush()
@@ -46,8 +52,11 @@ def participant_for_credential(session: Session, credential: str) -> Participant
     return participant
 
 
-def revoke_devices(session: Session, participant: Participant) -> int:
+def revoke_devices(
+    session: Session, participant: Participant, *, now: datetime | None = None
+) -> int:
     """Revoke every device of a participant (a lost phone); returns how many."""
+    now = now or clock.now()
     devices = session.scalars(
         select(ParticipantDevice).where(
             ParticipantDevice.participant_id == participant.id,
@@ -55,6 +64,6 @@ def revoke_devices(session: Session, participant: Participant) -> int:
         )
     ).all()
     for device in devices:
-        device.revoked_at = clock.now()
+        device.revoked_at = now
     session.flush()
     return len(devices)

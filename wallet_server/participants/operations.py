@@ -4,10 +4,12 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.errors import DomainError
 from wallet_server.fund import wallet_code
 from wallet_server.ledger import Account
@@ -42,15 +44,23 @@ class EnrollmentError(DomainError):
         self.row, self.column, self.value = row, column, value
 
 
-def enroll(session: Session, enrollment: Enrollment, *, actor: str) -> Participant:
-    (participant,) = enroll_many(session, [enrollment], actor=actor)
+def enroll(
+    session: Session, enrollment: Enrollment, *, actor: str, now: datetime | None = None
+) -> Participant:
+    (participant,) = enroll_many(session, [enrollment], actor=actor, now=now)
     return participant
 
 
 def enroll_many(
-    session: Session, enrollments: Sequence[Enrollment], *, actor: str
+    session: Session,
+    enrollments: Sequence[Enrollment],
+    *,
+    actor: str,
+    now: datetime | None = None,
 ) -> list[Participant]:
-    """Enroll participants, each with a wallet account that may never go below zero."""
+    """Enroll participants, each with a wallet account that may never go below zero; `now`
+    (default: the clock) dates the records."""
+    now = now or clock.now()
     for enrollment in enrollments:
         _check(enrollment)
     public_ids = _fresh_public_ids(session, len(enrollments))
@@ -65,6 +75,7 @@ def enroll_many(
                 "credits_posted": 0,
                 "debits_pending": 0,
                 "credits_pending": 0,
+                "created_at": now,
             }
             for public_id in public_ids
         ],
@@ -80,6 +91,7 @@ def enroll_many(
             enrolled_month=enrollment.enrolled_month,
             account_id=account_id,
             created_by=actor,
+            created_at=now,
         )
         for enrollment, public_id, account_id in zip(
             enrollments, public_ids, account_ids, strict=True

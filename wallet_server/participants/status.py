@@ -1,5 +1,7 @@
 """Suspending and reactivating a participant, and taking a lost phone out of use."""
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from wallet_server.participants.devices import revoke_devices
@@ -24,12 +26,15 @@ def change_status(session: Session, participant: Participant, new: ParticipantSt
     session.flush()
 
 
-def take_phones_out_of_use(session: Session, participant: Participant) -> tuple[int, int]:
+def take_phones_out_of_use(
+    session: Session, participant: Participant, *, now: datetime | None = None
+) -> tuple[int, int]:
     """Revoke every phone and cancel the codes they made, so the money they held is free
-    again at once instead of after expiry plus grace. Returns (phones, codes cancelled)."""
-    phones = revoke_devices(session, participant)
+    again at once instead of after expiry plus grace. Returns (phones, codes cancelled).
+    `now` (default: the clock) dates the revocations and the cancellations."""
+    phones = revoke_devices(session, participant, now=now)
     codes = 0
     for issued in outstanding_codes(session, participant):
-        cancel_code(session, participant, issued.token_id)
+        cancel_code(session, participant, issued.token_id, now=now)
         codes += 1
     return phones, codes

@@ -110,6 +110,7 @@ def redeem_plain(
             mode=request.mode,
             status="accepted",
             captured_at=request.captured_at,
+            created_at=now,
         )
         for request, _, issued in settled
     ]

@@ -6,6 +6,7 @@ offline double spends, which the console shows.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,13 +40,18 @@ def offline_limits(device: PosDevice, settings: TokenSettings) -> OfflineLimits:
 
 
 def record_report(
-    device: PosDevice, *, unsynced_count: int, unsynced_cents: int, synced: bool
+    device: PosDevice,
+    *,
+    unsynced_count: int,
+    unsynced_cents: int,
+    synced: bool,
+    now: datetime | None = None,
 ) -> None:
     """What the till said it still holds; `synced` when it has just uploaded its journal."""
     device.unsynced_count = unsynced_count
     device.unsynced_cents = unsynced_cents
     if synced:
-        device.last_sync_at = clock.now()
+        device.last_sync_at = now or clock.now()
 
 
 def worst_case_exposure_cents(session: Session, settings: TokenSettings) -> int:

@@ -35,7 +35,11 @@ def create_pairing_code(
     expires_at = now + timedelta(minutes=PAIRING_MINUTES)
     session.add(
         PairingCode(
-            code_hash=digest(code), shop_id=shop.id, created_by=actor, expires_at=expires_at
+            code_hash=digest(code),
+            shop_id=shop.id,
+            created_by=actor,
+            expires_at=expires_at,
+            created_at=now,
         )
     )
     session.flush()
@@ -61,6 +65,7 @@ def pair_device(
         shop_id=pairing.shop_id,
         name=name.strip()[:100],
         credential_hash=digest(credential),
+        created_at=now,
         last_seen_at=now,
     )
     session.add(device)

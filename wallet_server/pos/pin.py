@@ -126,6 +126,7 @@ def pay_by_pin(
         mode="pin",
         status="accepted",
         captured_at=now,
+        created_at=now,
     )
     session.add(redemption)
     session.flush()

@@ -116,6 +116,11 @@ def redeem(
     settings: TokenSettings,
     now: datetime | None = None,
 ) -> Receipt:
+    """Redeem a pay code at `device`'s shop, exactly once per `redemption_id`.
+
+    `now` (default: the clock) is the instant the server judges the request at, and the one
+    it dates what it records by: the ledger's transfers, the redemption, any conflict.
+    """
     now = now or clock.now()
     digest = redemption_digest(device.id, request)
     shop = approved_shop(session, device)
@@ -148,7 +153,7 @@ def redeem(
             reference=reference,
             now=now,
         )
-        _settle(session, clearing.id, shop.account_id, request, device)
+        _settle(session, clearing.id, shop.account_id, request, device, now)
     else:
         used_before = (
             session.scalar(
@@ -168,7 +173,7 @@ def redeem(
                 now=now,
             )
         conflict_reason = _charge_directly(
-            session, issued.account_id, shop.account_id, request, device, used_before
+            session, issued.account_id, shop.account_id, request, device, used_before, now
         )
     redemption = Redemption(
         redemption_id=request.redemption_id,
@@ -181,6 +186,7 @@ def redeem(
         mode=request.mode,
         status="conflict" if conflict_reason else "accepted",
         captured_at=request.captured_at,
+        created_at=now,
     )
     session.add(redemption)
     session.flush()
@@ -191,6 +197,7 @@ def redeem(
                 participant_id=participant.id,
                 reason=conflict_reason,
                 amount_cents=request.amount_cents,
+                created_at=now,
             )
         )
         session.flush()
@@ -245,6 +252,7 @@ def _settle(
     shop_account_id: int,
     request: RedemptionRequest,
     device: PosDevice,
+    now: datetime,
 ) -> None:
     transfer(
         session,
@@ -257,6 +265,7 @@ def _settle(
             actor=f"pos:{device.id}",
             reference=request.redemption_id,
         ),
+        now=now,
     )
 
 
@@ -267,6 +276,7 @@ def _charge_directly(
     request: RedemptionRequest,
     device: PosDevice,
     used_before: bool,
+    now: datetime,
 ) -> str | None:
     """Pay the shop from the wallet itself; return why a conflict opens, if one does."""
     wallet = lock_accounts(session, [wallet_id])[wallet_id]
@@ -283,6 +293,7 @@ def _charge_directly(
             reference=request.redemption_id,
             overdraft=overdraft,
         ),
+        now=now,
     )
     if used_before:
         return "double_spend"

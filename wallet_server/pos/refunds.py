@@ -1,10 +1,12 @@
 """Refunds: all or part of one of the shop's own redemptions, back to the wallet."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.ledger import TransferRequest, lock_accounts, transfer
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import PosDevice, Redemption, Refund
@@ -20,8 +22,17 @@ class RefundReceipt:
 
 
 def refund(
-    session: Session, device: PosDevice, *, refund_id: str, redemption_id: str, amount_cents: int
+    session: Session,
+    device: PosDevice,
+    *,
+    refund_id: str,
+    redemption_id: str,
+    amount_cents: int,
+    now: datetime | None = None,
 ) -> RefundReceipt:
+    """Give back all or part of one of the shop's own payments; `now` (default: the clock)
+    dates the transfer and the refund."""
+    now = now or clock.now()
     shop = approved_shop(session, device)
     redemption = session.scalar(select(Redemption).where(Redemption.redemption_id == redemption_id))
     if redemption is None or redemption.shop_id != shop.id:
@@ -55,12 +66,14 @@ def refund(
             actor=f"pos:{device.id}",
             reference=redemption_id,
         ),
+        now=now,
     )
     row = Refund(
         refund_id=refund_id,
         redemption_id=redemption.id,
         device_id=device.id,
         amount_cents=amount_cents,
+        created_at=now,
     )
     session.add(row)
     session.flush()

@@ -2,11 +2,12 @@
 bank details its reimbursements go to."""
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wallet_server import clock
 from wallet_server.reimbursements.bank import checked_bank_details
 from wallet_server.shops.models import (
     CRITERIA,
@@ -39,11 +40,14 @@ def record_decision(
     decided_on: date,
     note: str,
     actor: str,
+    now: datetime | None = None,
 ) -> ShopDecision:
     """Record a committee decision with its grid and move the shop to the status it decides.
 
     The whole decision is checked before anything is written, so a refusal changes nothing.
+    `now` (default: the clock) dates the record and the shop's change of status.
     """
+    now = now or clock.now()
     status = _decided_status(decision)
     current = ShopStatus(shop.status)
     if status not in SHOP_TRANSITIONS[current]:
@@ -58,11 +62,12 @@ def record_decision(
         decided_on=decided_on,
         note=note,
         recorded_by=actor,
+        created_at=now,
         **{f"{name}_score": grid[name][0] for name in CRITERIA},
         **{f"{name}_comment": grid[name][1] for name in CRITERIA},
     )
     session.add(row)
-    change_shop_status(session, shop, status)
+    change_shop_status(session, shop, status, now=now)
     return row
 
 

@@ -1,6 +1,7 @@
 """Shops: application, committee approval or suspension, directory data."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,14 +25,17 @@ def add_shop(
     address: str = "",
     opening_hours: str = "",
     categories: Sequence[str] = (),
+    now: datetime | None = None,
 ) -> Shop:
-    """Record a shop's application; it cannot redeem until the committee approves it."""
+    """Record a shop's application; it cannot redeem until the committee approves it.
+    `now` (default: the clock) dates the application."""
+    now = now or clock.now()
     if not name.strip():
         raise ShopError("invalid_name")
     public_id = new_public_id("S")
     while session.scalar(select(Shop.id).where(Shop.public_id == public_id)) is not None:
         public_id = new_public_id("S")
-    account = create_account(session, shop_code(public_id), "shop")
+    account = create_account(session, shop_code(public_id), "shop", now=now)
     shop = Shop(
         public_id=public_id,
         name=name.strip(),
@@ -40,19 +44,22 @@ def add_shop(
         categories=[c.strip() for c in categories if c.strip()],
         status=ShopStatus.APPLIED.value,
         account_id=account.id,
+        created_at=now,
     )
     session.add(shop)
     session.flush()
     return shop
 
 
-def change_shop_status(session: Session, shop: Shop, new_status: ShopStatus) -> Shop:
+def change_shop_status(
+    session: Session, shop: Shop, new_status: ShopStatus, *, now: datetime | None = None
+) -> Shop:
     current = ShopStatus(shop.status)
     if new_status not in SHOP_TRANSITIONS[current]:
         raise ShopError("invalid_transition", current=current.value, requested=new_status.value)
     shop.status = new_status.value
     if new_status == ShopStatus.APPROVED:
-        shop.approved_at = clock.now()
+        shop.approved_at = now or clock.now()
     session.flush()
     return shop
 

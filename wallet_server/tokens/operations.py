@@ -54,7 +54,10 @@ def rotate_signing_key(
     ):
         previous.valid_until = now
     record = SigningKeyRecord(
-        kid=key.kid.hex(), public_key=raw_public_bytes(key.public_key), valid_from=now
+        kid=key.kid.hex(),
+        public_key=raw_public_bytes(key.public_key),
+        valid_from=now,
+        created_at=now,
     )
     session.add(record)
     session.flush()
@@ -239,10 +242,19 @@ def revoke(
     token_id: str | None = None,
     wallet: str | None = None,
     reason: str = "",
+    now: datetime | None = None,
 ) -> BlocklistEntry:
+    """Blocklist a token or a whole wallet from `now` (default: the clock): tills refuse
+    it from their next sync, and an offline payment captured after it is not honoured."""
     if (token_id is None) == (wallet is None):
         raise TokenIssueError("invalid_request")
-    entry = BlocklistEntry(token_id=token_id, wallet=wallet, reason=reason[:200], created_by=actor)
+    entry = BlocklistEntry(
+        token_id=token_id,
+        wallet=wallet,
+        reason=reason[:200],
+        created_by=actor,
+        created_at=now or clock.now(),
+    )
     session.add(entry)
     session.flush()
     return entry

@@ -56,15 +56,16 @@ def release_token(
     lock_accounts(session, [issued.account_id, clearing.id])
     if session.get(OpenHold, issued.hold_id, populate_existing=True) is None:
         raise DomainError("token_not_outstanding")  # used meanwhile, or cancelled already
+    now = now or clock.now()
     void_hold(
         session,
         issued.hold_id,
         transfer_id=cancel_transfer_id(issued.token_id),
         actor=actor,
         kind="token_cancel",
-        now=now or clock.now(),
+        now=now,
     )
-    revoke(session, actor=actor, token_id=issued.token_id, reason=reason)
+    revoke(session, actor=actor, token_id=issued.token_id, reason=reason, now=now)
 
 
 def cancel_transfer_id(token_id: str) -> str:

@@ -3,7 +3,7 @@
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -43,6 +43,7 @@ def create_user(
     role: Role,
     display_name: str = "",
     shop_id: int | None = None,
+    now: datetime | None = None,
 ) -> NewUser:
     username = username.strip().lower()
     if not username or not username.isprintable():
@@ -59,6 +60,7 @@ def create_user(
         password_hash=_hasher.hash(password),
         totp_secret=secret,
         shop_id=shop_id,
+        created_at=now or clock.now(),
     )
     session.add(user)
     session.flush()
