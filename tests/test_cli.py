@@ -36,11 +36,11 @@ def demo(db_url, tmp_path):
 def test_demo_seed_balances_and_second_allocation_allocates_nothing(demo, tmp_path):
     verified = caisse(demo, tmp_path, "ledger", "verify", "--json")
     report = json.loads(verified.stdout)
-    assert report["ok"] and report["accounts"] == 6 + 3 + 30  # fund, shops, wallets
+    assert report["ok"] and report["accounts"] == 6 + 3 + 48  # fund, shops, wallets
     month = json.loads(
         caisse(demo, tmp_path, "allocate", "--month", _demo_month(demo), "--json").stdout
     )
-    assert (month["allocated"], month["already_allocated"], month["total_cents"]) == (0, 30, 0)
+    assert (month["allocated"], month["already_allocated"], month["total_cents"]) == (0, 48, 0)
     assert set(month) >= {"month", "eligible", "allocated", "already_allocated", "total_cents"}
     credentials = tmp_path / "demo-credentials.txt"
     assert credentials.stat().st_mode & 0o077 == 0
@@ -83,8 +83,8 @@ def test_a_dry_run_reports_exactly_what_the_run_then_books(demo, tmp_path):
     fields = ("eligible", "allocated", "already_allocated", "total_cents", "reclaimed_cents")
     assert preview["dry_run"] is True and real["dry_run"] is False
     assert [preview[f] for f in fields] == [real[f] for f in fields]
-    # the demo's 30 wallets had the month already: only the newcomer is booked
-    assert (real["eligible"], real["allocated"], real["already_allocated"]) == (31, 1, 30)
+    # the demo's 48 wallets had the month already: only the newcomer is booked
+    assert (real["eligible"], real["allocated"], real["already_allocated"]) == (49, 1, 48)
     assert caisse(demo, tmp_path, "ledger", "verify").returncode == 0
 
 
@@ -98,12 +98,12 @@ def test_allocate_dry_run_json_then_real_run_of_the_next_month(demo, tmp_path):
         "--extra-member", "25,50",
     )  # fmt: skip
     preview = _allocate(demo, tmp_path, month, "--dry-run", "--json")
-    assert preview["dry_run"] is True and preview["eligible"] == 31
+    assert preview["dry_run"] is True and preview["eligible"] == 49
     real = _allocate(demo, tmp_path, month, "--json")
-    assert real["total_cents"] == preview["total_cents"] and real["allocated"] == 31
+    assert real["total_cents"] == preview["total_cents"] and real["allocated"] == 49
     assert real["allocated"] == preview["allocated"] and real["already_allocated"] == 0
     again = _allocate(demo, tmp_path, month, "--dry-run", "--json")
-    assert (again["allocated"], again["already_allocated"], again["total_cents"]) == (0, 31, 0)
+    assert (again["allocated"], again["already_allocated"], again["total_cents"]) == (0, 49, 0)
     assert caisse(demo, tmp_path, "ledger", "verify").returncode == 0
 
 
@@ -114,11 +114,11 @@ def test_csv_import_with_a_bad_row_writes_nothing_and_says_where(demo, tmp_path)
     assert done.returncode == 2
     assert "ligne/row 3" in done.stderr and "Invalid household size" in done.stderr
     listed = json.loads(caisse(demo, tmp_path, "participant", "list", "--json").stdout)
-    assert len(listed) == 30
+    assert len(listed) == 48
     good = tmp_path / "good.csv"
     good.write_text("name,household_size\nAlice,2\nBob,1\n", encoding="utf-8")
     caisse(demo, tmp_path, "participant", "import", str(good))
-    assert len(json.loads(caisse(demo, tmp_path, "participant", "list", "--json").stdout)) == 32
+    assert len(json.loads(caisse(demo, tmp_path, "participant", "list", "--json").stdout)) == 50
 
 
 def test_bad_amount_is_refused_in_both_languages_without_traceback(demo, tmp_path):

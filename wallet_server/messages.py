@@ -447,6 +447,14 @@ MESSAGES: dict[str, Message] = {
     "report_window_too_long": Message(
         "Période trop longue : 60 mois au plus.", "Period too long: 60 months at most."
     ),
+    # the demo fund (caisse demo)
+    "demo_needs_an_empty_fund": Message(
+        "Cette base contient déjà une caisse (commerces, participants ou clé de signature) :"
+        " la démonstration, qui raconte l'année de la caisse depuis son ouverture, a besoin"
+        " d'une base vide.",
+        "This database already holds a fund (shops, participants or a signing key): the demo,"
+        " which tells the fund's year from its opening, needs an empty database.",
+    ),
     # backup and restore
     "backup_output_exists": Message(
         "Une archive porte déjà ce nom : rien n'a été écrasé.",

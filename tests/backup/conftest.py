@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from tests.backup.helpers import caisse
+from tests.backup.helpers import caisse, row_counts
 from tests.payments import new_signing_key, payment_app
 from tests.system_programs import require
 from wallet_server.db import make_engine, make_session_factory
@@ -100,6 +100,8 @@ class Fund:
     till_headers: dict[str, str]
     #: a pay code issued before the backup, not yet used
     outstanding_code: str
+    #: rows per table as the demo seeded them, before the payments above
+    seeded_rows: dict[str, int]
 
 
 def pay_code(client, phone_headers, *, offline: bool = False) -> str:
@@ -132,6 +134,7 @@ def demo_fund(db_url: str, tmp_path: Path) -> Iterator[Fund]:
     rotation, and a pay code left outstanding (a hold still open at backup time)."""
     instance = tmp_path / "source"
     caisse(db_url, instance, "demo", "--seed-only")
+    seeded_rows = row_counts(db_url)
     credentials = read_credentials(instance)
     phone = {"Authorization": f"Bearer {credentials['participant_credential']}"}
     till = {"Authorization": f"Bearer {credentials['till_credential']}"}
@@ -165,4 +168,5 @@ def demo_fund(db_url: str, tmp_path: Path) -> Iterator[Fund]:
         phone_headers=phone,
         till_headers=till,
         outstanding_code=outstanding,
+        seeded_rows=seeded_rows,
     )

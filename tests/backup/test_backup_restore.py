@@ -81,7 +81,10 @@ def test_a_restored_fund_has_every_balance_and_row_and_its_keys_still_sign(
     keys_before = files_under(demo_fund.instance / "keys")
     assert len(keys_before) == 2  # the demo's key and the rotated one
     assert any(pending for _, _, pending, _ in accounts_before.values())  # an open hold
-    assert rows_before["refunds"] == 1 and rows_before["redemptions"] == 3
+    # the demo's year, then the fixture's three payments and one refund
+    seeded = demo_fund.seeded_rows
+    assert rows_before["refunds"] == seeded["refunds"] + 1
+    assert rows_before["redemptions"] == seeded["redemptions"] + 3
     source_app = payment_app(demo_fund.url, demo_fund.instance)
     keyset_before = source_app.test_client().get("/api/v1/keyset").json
     source_app.extensions["caisse.engine"].dispose()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pyotp
@@ -14,7 +14,7 @@ import qrcode
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet_server import clock, migrations
+from wallet_server import migrations
 from wallet_server.allocations.models import AllocationPolicy
 from wallet_server.allocations.operations import set_policy
 from wallet_server.cli.base import CliContext, pass_context, refusals_as_messages
@@ -22,8 +22,12 @@ from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger.sweeper import sweep_periodically
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.tokens.blocklist import sweep_expired
+from wallet_server.tokens.keystore import KeyStore
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user
+
+if TYPE_CHECKING:
+    from wallet_server.demo import MonthFigures
 
 #: the demo's admin account (wallet_server.demo.DEMO_ADMIN, without importing the demo here)
 DEMO_ADMIN_NAME = "admin"
@@ -56,8 +60,9 @@ def db_check(ctx: CliContext) -> None:
     click.echo("Modèles et migrations concordent / models and migrations match")
 
 
-def prepare_database(ctx: CliContext) -> None:
-    """Schema at head, fund accounts present, a default allocation policy in force."""
+def prepare_database(ctx: CliContext, *, signing_key: bool = True) -> None:
+    """Schema at head, fund accounts present, a default allocation policy in force, and a
+    signing key (unless `signing_key` is False: the demo makes its own, dated a year ago)."""
     migrations.upgrade(ctx.settings.database_url)
 
     def seed(session: Session) -> None:
@@ -72,9 +77,10 @@ def prepare_database(ctx: CliContext) -> None:
             )
 
     ctx.run(seed)
-    from wallet_server.cli.keys import ensure_signing_key
+    if signing_key:
+        from wallet_server.cli.keys import ensure_signing_key
 
-    ensure_signing_key(ctx)
+        ensure_signing_key(ctx)
 
 
 def show_totp(new_user: NewUser) -> None:
@@ -130,15 +136,23 @@ def init(ctx: CliContext, username: str, password: str | None) -> None:
 @pass_context
 @refusals_as_messages
 def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
-    """A demo fund: 1 admin, 3 approved shops, 30 participants, one month allocated."""
+    """A demo fund that has lived a year: 3 shops, 48 households, twelve months of payments."""
+    from wallet_server.cli.keys import ensure_signing_key
     from wallet_server.demo import DEMO_ADMIN, seed_demo
 
-    prepare_database(ctx)
+    prepare_database(ctx, signing_key=False)
     credentials_file = ctx.settings.instance_dir / "demo-credentials.txt"
     exists = ctx.run(lambda s: s.scalar(select(User.id).where(User.username == DEMO_ADMIN)))
     if exists is None:
         password = secrets.token_urlsafe(12)
-        seeded = seed_demo(ctx.sessions, password=password, month=clock.this_month())
+        click.echo("Douze mois de vie de la caisse / twelve months of the fund's life:", err=True)
+        seeded = seed_demo(
+            ctx.sessions,
+            password=password,
+            keystore=KeyStore(ctx.settings.key_dir),
+            settings=ctx.settings.tokens,
+            progress=_show_month,
+        )
         _write_private(
             credentials_file,
             f"username: {DEMO_ADMIN}\npassword: {password}\n"
@@ -154,12 +168,14 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
         )
         click.echo(
             f"Fonds de démonstration créé / demo fund seeded: {seeded.participants} "
-            f"participants, {seeded.shops} commerces/shops, mois/month {seeded.month}"
+            f"participants, {seeded.shops} commerces/shops, {seeded.payments} "
+            f"paiements/payments, mois/months {seeded.first_month} – {seeded.month}"
         )
         click.echo(f"Admin: {DEMO_ADMIN} / mot de passe-password: {password}")
         show_totp(seeded.admin)
     else:
         click.echo("Données de démonstration déjà présentes / demo data already present.")
+    ensure_signing_key(ctx)  # the demo's own, or one made now for a fund that has none
     click.echo(f"Identifiants / credentials: {credentials_file}")
     click.echo(
         f"Console: http://{host}:{port}/console/  (code à 6 chiffres / 6-digit code:"
@@ -175,6 +191,17 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
     if not seed_only:
         start_demo_till(ctx, server_url=f"http://{host}:{port}")
         serve_app(ctx, host=host, port=port, workers=2)
+
+
+def _show_month(month: "MonthFigures") -> None:
+    """One line per month seeded, on stderr: the seeding takes a few seconds."""
+    click.echo(
+        f"  {month.month}  {month.households:3d} foyers/households  "
+        f"{month.payments:4d} paiements/payments ({month.offline} hors ligne/offline, "
+        f"{month.refunds} remboursements/refunds)  "
+        f"{month.contributions:3d} cotisations/contributions",
+        err=True,
+    )
 
 
 @click.command("demo-code")
