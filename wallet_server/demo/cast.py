@@ -76,8 +76,9 @@ DEMO_SHOPS = (
         tills=("Stand du marché",),
         openings=(Opening(1, 7, 13, 4), Opening(5, 7, 13, 7)),
         scores=((5, "vente directe"), (5, "producteurs à moins de 50 km"), (3, "")),
-        # no network under the plane trees: the stall syncs once the market is over
-        syncs=((13, 30),),
+        # no network under the plane trees: the stall syncs before setting up (an honest
+        # till takes nothing offline 72 hours after its last sync) and once the market is over
+        syncs=((6, 45), (13, 30)),
         offline_max_cents=8_000,
     ),
     DemoShop(
@@ -90,8 +91,9 @@ DEMO_SHOPS = (
         tills=("Caisse",),
         openings=tuple(Opening(day, 10, 18, 5) for day in (1, 2, 3, 4)),
         scores=((4, ""), (5, "au cœur du quartier"), (5, "accessible en fauteuil")),
-        # a basement shop with no line of its own: the tablet syncs from upstairs at closing
-        syncs=((18, 15),),
+        # a basement shop with no line of its own: the tablet syncs from upstairs before
+        # opening (the weekend is longer than a till may stay offline) and at closing
+        syncs=((9, 45), (18, 15)),
     ),
 )
 

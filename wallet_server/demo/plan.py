@@ -213,6 +213,9 @@ class _Drawing:
         outage = self._outage_day(index, month)
         if outage is not None:
             for number in range(len(SHOPS[CAGETTE].tills)):
+                # online tills sync all day long: the morning's last one opens the outage's
+                # offline stretch, the one after the line comes back sends its journal
+                self.events.append(Sync(self.at(outage, 9, 0), Till(CAGETTE, number)))
                 self.events.append(Sync(self.at(outage, 17, 15), Till(CAGETTE, number)))
 
     def _outage_day(self, index: int, month: str) -> date | None:
