@@ -13,6 +13,9 @@ from wallet_server.db import make_engine, make_session_factory
 from wallet_server.ledger import is_retryable
 from wallet_server.whole_numbers import MAX_ID
 
+#: the most a request may carry; a larger one is refused (413) before it is read
+MAX_REQUEST_BYTES = 1024 * 1024
+
 
 class RowIdConverter(IntegerConverter):
     """`<int:…>` in every route: ASCII digits up to the largest row id. A longer number would
@@ -38,6 +41,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
         SECRET_KEY=settings.secret_key,
         JSON_SORT_KEYS=False,
         VALIDATION_ERROR_STATUS_CODE=400,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
     # before any route is added: each rule picks its converter when it is registered
     app.url_map.converters["int"] = RowIdConverter

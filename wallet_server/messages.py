@@ -206,6 +206,10 @@ MESSAGES: dict[str, Message] = {
     ),
     # generic
     "bad_request": Message("Requête invalide.", "Invalid request."),
+    "request_too_large": Message(
+        "Requête trop volumineuse (1 Mio au plus) ; rien n'a été modifié.",
+        "Request too large (1 MiB at most); nothing was changed.",
+    ),
     "invalid_activation_code": Message(
         "Code d'activation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à la"
         " coordination.",

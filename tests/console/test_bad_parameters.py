@@ -84,3 +84,10 @@ def test_a_refused_manager_leaves_a_trace_even_for_a_path_no_column_can_hold(
     assert manager.get(f"/console/participants/{odd}").status_code == 403
     (entry,) = audit_rows(sessions, actor=manager.user.username, outcome="refused")
     assert len(entry.target) <= 120 and entry.target.isprintable()
+
+
+def test_a_form_over_one_mebibyte_is_refused_on_the_consoles_error_page(console_login):
+    coordinator = console_login(Role.COORDINATOR)
+    answer = coordinator.post("/console/participants/new", {"name": "x" * (1024 * 1024)})
+    assert answer.status_code == 413
+    assert "1 Mio au plus" in answer.get_data(as_text=True)

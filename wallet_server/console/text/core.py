@@ -29,6 +29,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "error.not_found": ("Page introuvable.", "Page not found."),
     "error.bad_request": ("Requête invalide.", "Invalid request."),
+    "error.too_large": (
+        "Envoi trop volumineux (1 Mio au plus) ; rien n'a été modifié.",
+        "Too much was sent (1 MiB at most); nothing was changed.",
+    ),
     "error.csrf": (
         "Le formulaire a expiré. Revenez en arrière, rechargez la page et recommencez.",
         "The form has expired. Go back, reload the page and try again.",
