@@ -201,6 +201,10 @@ MESSAGES: dict[str, Message] = {
     "pin_not_set": Message(
         "Aucun code PIN n'est défini pour ce participant.", "No PIN is set for this participant."
     ),
+    "pin_payment_over_limit": Message(
+        "Ce montant dépasse le plafond d'un paiement par code PIN.",
+        "This amount is over the limit of one PIN payment.",
+    ),
     "invalid_pin_format": Message(
         "Le code PIN doit avoir 4 à 6 chiffres.", "The PIN must have 4 to 6 digits."
     ),

@@ -43,7 +43,7 @@ _STATUS_BY_CODE = {
     "request_too_large": 413,
 }
 #: details a client may see (never internal ids or account codes)
-_PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding"})
+_PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding", "max_cents"})
 
 
 def error_response(

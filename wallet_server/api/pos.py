@@ -199,7 +199,7 @@ def refunds(body: dict[str, Any]) -> RefundReceipt:
     responses=[403, 404, 409, 422, 423, 429],
 )
 def pin_payments(body: dict[str, Any]) -> Receipt:
-    from wallet_server.app import db_session
+    from wallet_server.app import db_session, settings
 
     return pay_by_pin(
         db_session(),
@@ -208,4 +208,5 @@ def pin_payments(body: dict[str, Any]) -> Receipt:
         public_id=body["participant_public_id"],
         pin=body["pin"],
         amount_cents=body["amount_cents"],
+        max_cents=settings().tills.pin_payment_max_cents,
     )

@@ -84,6 +84,13 @@ def device_for_credential(
     return device
 
 
+def device_id_for_credential(session: Session, credential: str) -> int | None:
+    """The till a credential names, revoked or not; None for an unknown one. Reads only."""
+    return session.scalar(
+        select(PosDevice.id).where(PosDevice.credential_hash == digest(credential))
+    )
+
+
 def revoke_device(session: Session, device: PosDevice, now: datetime | None = None) -> None:
     if device.revoked_at is None:
         device.revoked_at = now or clock.now()
