@@ -49,10 +49,14 @@ class TillSettings:
 
     #: the most one PIN payment may be, in cents: a guessed PIN pays at most this
     pin_payment_max_cents: int = 10_000
+    #: active tills a shop manager may pair for their shop; the fund's staff may pair more.
+    #: Each till adds its offline limits to what a double spend can cost the fund.
+    max_per_shop: int = 3
 
     #: each setting's environment variable
     VARIABLES: ClassVar[dict[str, str]] = {
         "pin_payment_max_cents": "CAISSE_PIN_PAYMENT_MAX_CENTS",
+        "max_per_shop": "CAISSE_MAX_TILLS_PER_SHOP",
     }
 
     @classmethod
@@ -66,7 +70,7 @@ class TillSettings:
                 values[name] = int(str(raw).strip())
             except ValueError:
                 values[name] = -1
-            if values[name] < 1:
+            if values[name] < (1 if name == "pin_payment_max_cents" else 0):
                 raise ValueError(
                     f"{variable} : un nombre entier positif / a positive whole number, not {raw!r}"
                 )

@@ -201,6 +201,12 @@ MESSAGES: dict[str, Message] = {
     "pin_not_set": Message(
         "Aucun code PIN n'est défini pour ce participant.", "No PIN is set for this participant."
     ),
+    "till_limit_reached": Message(
+        "Ce commerce a déjà le nombre maximal de caisses actives : seule l'équipe du fonds"
+        " (coordination, administration) peut en appairer une de plus.",
+        "This shop already has the most active tills allowed: only the fund's staff"
+        " (coordinators, administrators) can pair one more.",
+    ),
     "pin_payment_over_limit": Message(
         "Ce montant dépasse le plafond d'un paiement par code PIN.",
         "This amount is over the limit of one PIN payment.",

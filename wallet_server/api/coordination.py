@@ -44,10 +44,11 @@ def _may_manage_shop(shop_id: int) -> None:
 @coordination_blueprint.auth_required(staff_auth)
 @coordination_blueprint.output(PairingCodeOut, status_code=201)
 @coordination_blueprint.doc(
-    summary="A one-time code to pair a new till (15 minutes)", responses=[403, 404]
+    summary="A one-time code to pair a new till (15 minutes)", responses=[403, 404, 422]
 )
 def pairing_code(shop_public_id: str) -> dict[str, object]:
-    from wallet_server.app import db_session
+    """A shop manager pairs up to the shop's maximum of active tills; the fund's staff, more."""
+    from wallet_server.app import db_session, settings
 
     session = db_session()
     try:
@@ -55,7 +56,13 @@ def pairing_code(shop_public_id: str) -> dict[str, object]:
     except ShopError:
         raise ShopError("shop_not_found") from None
     _may_manage_shop(shop.id)
-    created = create_pairing_code(session, shop, actor=f"user:{_user().username}")
+    fund_staff = _user().role in {role.value for role in FUND_STAFF}
+    created = create_pairing_code(
+        session,
+        shop,
+        actor=f"user:{_user().username}",
+        max_tills=None if fund_staff else settings().tills.max_per_shop,
+    )
     return {"code": created.code, "expires_at": created.expires_at}
 
 

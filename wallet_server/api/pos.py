@@ -88,9 +88,11 @@ def _till(device: PosDevice) -> dict[str, object]:
     summary="Exchange a one-time pairing code for a device credential", responses=[422, 429]
 )
 def pair(body: dict[str, str]) -> dict[str, object]:
-    from wallet_server.app import db_session
+    from wallet_server.app import db_session, settings
 
-    paired = pair_device(db_session(), body["code"], name=body["name"])
+    paired = pair_device(
+        db_session(), body["code"], name=body["name"], max_tills=settings().tills.max_per_shop
+    )
     return {**_till(paired.device), "credential": paired.credential}
 
 
