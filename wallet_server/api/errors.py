@@ -46,6 +46,11 @@ _STATUS_BY_CODE = {
 _PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding", "max_cents"})
 
 
+def status_for(code: str) -> int:
+    """The HTTP status a refusal code is answered with (422 unless listed)."""
+    return _STATUS_BY_CODE.get(code, 422)
+
+
 def error_response(
     code: str,
     status: int | None = None,
@@ -62,7 +67,7 @@ def error_response(
     if details:
         body["details"] = details
     response = jsonify(body)
-    response.status_code = status or _STATUS_BY_CODE.get(code, 422)
+    response.status_code = status or status_for(code)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
