@@ -5,11 +5,27 @@ from typing import Any
 from apiflask import APIFlask
 from flask import Response, current_app, g, request
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 from wallet_server.api.errors import register_error_handlers
 from wallet_server.config import Settings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.ledger import is_retryable
+from wallet_server.whole_numbers import MAX_ID
+
+#: the most a request may carry; a larger one is refused (413) before it is read
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in every route: ASCII digits up to the largest row id. A longer number would
+    reach the database and overflow its integer (a server error); here it is a plain 404."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
@@ -25,7 +41,10 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
         SECRET_KEY=settings.secret_key,
         JSON_SORT_KEYS=False,
         VALIDATION_ERROR_STATUS_CODE=400,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
     )
+    # before any route is added: each rule picks its converter when it is registered
+    app.url_map.converters["int"] = RowIdConverter
     app.extensions["caisse.settings"] = settings
     engine = make_engine(settings.database_url)
     app.extensions["caisse.engine"] = engine

@@ -8,7 +8,7 @@ credential, a container secret), never from a default written in the code.
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from wallet_server import clock
 
@@ -42,6 +42,40 @@ class TokenSettings:
             raw = overrides.pop(f"token_{name}", os.environ.get(f"CAISSE_TOKEN_{name.upper()}"))
             if raw is not None:
                 values[name] = int(raw)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class TillSettings:
+    """What a shop's tills may do beyond pay codes (docs/SECURITY.md explains each number)."""
+
+    #: the most one PIN payment may be, in cents: a guessed PIN pays at most this
+    pin_payment_max_cents: int = 10_000
+    #: active tills a shop manager may pair for their shop; the fund's staff may pair more.
+    #: Each till adds its offline limits to what a double spend can cost the fund.
+    max_per_shop: int = 3
+
+    #: each setting's environment variable
+    VARIABLES: ClassVar[dict[str, str]] = {
+        "pin_payment_max_cents": "CAISSE_PIN_PAYMENT_MAX_CENTS",
+        "max_per_shop": "CAISSE_MAX_TILLS_PER_SHOP",
+    }
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any]) -> "TillSettings":
+        values: dict[str, int] = {}
+        for name, variable in cls.VARIABLES.items():
+            raw = overrides.pop(f"till_{name}", os.environ.get(variable))
+            if raw is None or raw == "":
+                continue
+            try:
+                values[name] = int(str(raw).strip())
+            except ValueError:
+                values[name] = -1
+            if values[name] < (1 if name == "pin_payment_max_cents" else 0):
+                raise ValueError(
+                    f"{variable} : un nombre entier positif / a positive whole number, not {raw!r}"
+                )
         return cls(**values)
 
 
@@ -130,6 +164,7 @@ class Settings:
     #: read by `wallet_server.clock`, which every process shares, and checked here at start
     timezone: str = clock.DEFAULT_TIMEZONE
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    tills: TillSettings = field(default_factory=TillSettings)
     #: how many reverse proxies (nginx) stand in front and add X-Forwarded-* headers
     #: (CAISSE_TRUSTED_PROXIES); 0: the client's address is the connection's
     trusted_proxies: int = 0
@@ -161,6 +196,7 @@ class Settings:
             public_url=overrides.pop("public_url", os.environ.get("CAISSE_PUBLIC_URL", "")),
             timezone=clock.fund_zone().key,
             rate_limits=RateLimitSettings.from_env(overrides),
+            tills=TillSettings.from_env(overrides),
             trusted_proxies=_trusted_proxies(
                 overrides.pop("trusted_proxies", os.environ.get("CAISSE_TRUSTED_PROXIES", "0"))
             ),

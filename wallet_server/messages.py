@@ -230,11 +230,25 @@ MESSAGES: dict[str, Message] = {
     "pin_not_set": Message(
         "Aucun code PIN n'est défini pour ce participant.", "No PIN is set for this participant."
     ),
+    "till_limit_reached": Message(
+        "Ce commerce a déjà le nombre maximal de caisses actives : seule l'équipe du fonds"
+        " (coordination, administration) peut en appairer une de plus.",
+        "This shop already has the most active tills allowed: only the fund's staff"
+        " (coordinators, administrators) can pair one more.",
+    ),
+    "pin_payment_over_limit": Message(
+        "Ce montant dépasse le plafond d'un paiement par code PIN.",
+        "This amount is over the limit of one PIN payment.",
+    ),
     "invalid_pin_format": Message(
         "Le code PIN doit avoir 4 à 6 chiffres.", "The PIN must have 4 to 6 digits."
     ),
     # generic
     "bad_request": Message("Requête invalide.", "Invalid request."),
+    "request_too_large": Message(
+        "Requête trop volumineuse (1 Mio au plus) ; rien n'a été modifié.",
+        "Request too large (1 MiB at most); nothing was changed.",
+    ),
     "invalid_activation_code": Message(
         "Code d'activation inconnu, déjà utilisé ou expiré : demandez-en un nouveau à la"
         " coordination.",

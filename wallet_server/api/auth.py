@@ -9,6 +9,7 @@ from apiflask import APIBlueprint, HTTPTokenAuth
 from flask import g
 
 from wallet_server import clock
+from wallet_server.api.audit import audit_done, staff_action, typed_login_actor
 from wallet_server.api.schemas import LoginIn, LoginOut, UserOut
 from wallet_server.security.rate_limits import LOGIN, rate_limited
 from wallet_server.users.models import Role, User
@@ -69,6 +70,7 @@ def require_roles(*roles: Role) -> Callable[[F], F]:
 
 @auth_blueprint.post("/login")
 @rate_limited(*LOGIN)
+@staff_action("login", actor=typed_login_actor)
 @auth_blueprint.input(LoginIn, arg_name="credentials")
 @auth_blueprint.output(LoginOut)
 @auth_blueprint.doc(summary="Log in with password and TOTP code", responses=[401, 429])
@@ -84,6 +86,7 @@ def login(credentials: dict[str, str]) -> dict[str, Any]:
     )
     seconds = settings().session_seconds
     token = open_session(session, user, seconds=seconds)
+    audit_done(user=user)
     return {"token": token, "expires_at": clock.now() + timedelta(seconds=seconds), "user": user}
 
 
@@ -97,6 +100,7 @@ def me() -> User:
 
 @auth_blueprint.post("/logout")
 @auth_blueprint.auth_required(staff_auth)
+@staff_action("logout")
 @auth_blueprint.output({}, status_code=204)
 def logout() -> str:
     from wallet_server.app import db_session

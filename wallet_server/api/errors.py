@@ -40,9 +40,15 @@ _STATUS_BY_CODE = {
     "device_not_found": 404,
     "participant_not_active": 403,
     "rate_limited": 429,
+    "request_too_large": 413,
 }
 #: details a client may see (never internal ids or account codes)
-_PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding"})
+_PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding", "max_cents"})
+
+
+def status_for(code: str) -> int:
+    """The HTTP status a refusal code is answered with (422 unless listed)."""
+    return _STATUS_BY_CODE.get(code, 422)
 
 
 def error_response(
@@ -61,7 +67,7 @@ def error_response(
     if details:
         body["details"] = details
     response = jsonify(body)
-    response.status_code = status or _STATUS_BY_CODE.get(code, 422)
+    response.status_code = status or status_for(code)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -92,6 +98,7 @@ def register_error_handlers(app: APIFlask) -> None:
             403: "forbidden",
             404: "not_found",
             409: "idempotency_conflict",
+            413: "request_too_large",
         }.get(error.status_code, "bad_request")
         if error.status_code >= 500:
             code = "internal_error"
@@ -106,7 +113,9 @@ def register_error_handlers(app: APIFlask) -> None:
         if isinstance(error, HTTPException):
             status = error.code or 500
             return error_response(
-                {404: "not_found", 405: "bad_request"}.get(status, "bad_request")
+                {404: "not_found", 405: "bad_request", 413: "request_too_large"}.get(
+                    status, "bad_request"
+                )
                 if status < 500
                 else "internal_error",
                 status,

@@ -89,9 +89,11 @@ def _till(device: PosDevice) -> dict[str, object]:
     summary="Exchange a one-time pairing code for a device credential", responses=[422, 429]
 )
 def pair(body: dict[str, str]) -> dict[str, object]:
-    from wallet_server.app import db_session
+    from wallet_server.app import db_session, settings
 
-    paired = pair_device(db_session(), body["code"], name=body["name"])
+    paired = pair_device(
+        db_session(), body["code"], name=body["name"], max_tills=settings().tills.max_per_shop
+    )
     return {**_till(paired.device), "credential": paired.credential}
 
 
@@ -209,7 +211,7 @@ def refunds(body: dict[str, Any]) -> RefundReceipt:
     responses=[403, 404, 409, 422, 423, 429],
 )
 def pin_payments(body: dict[str, Any]) -> Receipt:
-    from wallet_server.app import db_session
+    from wallet_server.app import db_session, settings
 
     return pay_by_pin(
         db_session(),
@@ -218,4 +220,5 @@ def pin_payments(body: dict[str, Any]) -> Receipt:
         public_id=body["participant_public_id"],
         pin=body["pin"],
         amount_cents=body["amount_cents"],
+        max_cents=settings().tills.pin_payment_max_cents,
     )

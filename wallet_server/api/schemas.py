@@ -1,6 +1,6 @@
 """Request and response schemas; they are also the OpenAPI spec."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apiflask import Schema
 from apiflask.fields import (
@@ -15,8 +15,22 @@ from apiflask.fields import (
     String,
 )
 from apiflask.validators import Length, OneOf, Range, Regexp
+from marshmallow import ValidationError
 
+from wallet_server.months import FIRST_YEAR, LAST_YEAR, in_fund_years
 from wallet_server.pos.sync import MAX_BATCH
+
+#: the most one payment or refund may carry (100,000 €): far above any pay code's cap, far
+#: below the database's integers; more is refused by the schema, before anything is read
+MAX_PAYMENT_CENTS = 10_000_000
+PAYMENT_CENTS = Range(min=1, max=MAX_PAYMENT_CENTS)
+
+
+def in_fund_years_validator(moment: datetime) -> None:
+    """A till's timestamp in year 1 or 9999 is a broken clock, and a day either side of it
+    overflows: refused before anything compares or stores it."""
+    if not in_fund_years(moment):
+        raise ValidationError(f"year from {FIRST_YEAR} to {LAST_YEAR}")
 
 
 class HealthOut(Schema):
@@ -200,8 +214,10 @@ class HeartbeatIn(Schema):
 class RedemptionIn(Schema):
     redemption_id = String(required=True, validate=Regexp(ID_PATTERN))
     token = String(required=True, validate=Length(1, 400))
-    amount_cents = Integer(required=True, strict=True, validate=Range(min=1, max=10_000_000))
-    captured_at = AwareDateTime(required=True, default_timezone=UTC)
+    amount_cents = Integer(required=True, strict=True, validate=PAYMENT_CENTS)
+    captured_at = AwareDateTime(
+        required=True, default_timezone=UTC, validate=in_fund_years_validator
+    )
     mode = String(required=True, validate=OneOf(["online", "offline"]))
 
 
@@ -217,7 +233,7 @@ class ReceiptOut(Schema):
 class RefundIn(Schema):
     refund_id = String(required=True, validate=Regexp(ID_PATTERN))
     redemption_id = String(required=True, validate=Regexp(ID_PATTERN))
-    amount_cents = Integer(required=True, strict=True, validate=Range(min=1, max=10_000_000))
+    amount_cents = Integer(required=True, strict=True, validate=PAYMENT_CENTS)
 
 
 class RefundOut(Schema):
@@ -231,7 +247,7 @@ class PinPaymentIn(Schema):
     redemption_id = String(required=True, validate=Regexp(ID_PATTERN))
     participant_public_id = String(required=True, validate=Length(9, 20))
     pin = String(required=True, validate=Regexp(r"^\d{4,6}$"))
-    amount_cents = Integer(required=True, strict=True, validate=Range(min=1, max=10_000_000))
+    amount_cents = Integer(required=True, strict=True, validate=PAYMENT_CENTS)
 
 
 class PairingCodeOut(Schema):

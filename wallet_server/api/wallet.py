@@ -6,6 +6,7 @@ from apiflask import APIBlueprint
 from flask import g
 from sqlalchemy import select
 
+from wallet_server.api.audit import audit_done, staff_action
 from wallet_server.api.auth import require_roles, staff_auth
 from wallet_server.api.schemas import (
     ActivateIn,
@@ -39,6 +40,7 @@ def _participant() -> Participant:
 
 @wallet_blueprint.post("/participants/<public_id>/activation-codes")
 @wallet_blueprint.auth_required(staff_auth)
+@staff_action("participant.activation_letter", "participant:{public_id}")
 @require_roles(Role.ADMIN, Role.COORDINATOR)
 @wallet_blueprint.output(ActivationCodeOut, status_code=201)
 @wallet_blueprint.doc(
@@ -50,8 +52,12 @@ def activation_code(public_id: str) -> dict[str, object]:
 
     session = db_session()
     user = cast(User, staff_auth.current_user)
-    created = create_activation_code(
-        session, find_participant(session, public_id), actor=f"user:{user.username}"
+    participant = find_participant(session, public_id)
+    created = create_activation_code(session, participant, actor=f"user:{user.username}")
+    # the console's name for the same act (it prints the code on a letter); never the code
+    audit_done(
+        target=f"participant:{participant.public_id}",
+        after={"expires_at": created.expires_at.isoformat(timespec="minutes")},
     )
     return {
         "code": created.code,

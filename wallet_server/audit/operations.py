@@ -28,10 +28,10 @@ def record_action(
 ) -> AuditEntry:
     entry = AuditEntry(
         at=clock.now(),
-        actor=actor,
-        role=role,
-        action=action,
-        target=target,
+        actor=_storable(actor, "actor"),
+        role=_storable(role, "role"),
+        action=_storable(action, "action"),
+        target=_storable(target, "target"),
         outcome=outcome,
         before=before,
         after=after,
@@ -39,6 +39,14 @@ def record_action(
     session.add(entry)
     session.flush()
     return entry
+
+
+def _storable(text: str, column: str) -> str:
+    """What the column can keep of `text`: a refused request's target is whatever was typed
+    in a URL, and a NUL or a text longer than the column would make the refusal a server
+    error (PostgreSQL refuses both) and lose its trace."""
+    limit: int = getattr(AuditEntry.__table__.c[column].type, "length", None) or len(text)
+    return "".join(char if char.isprintable() else "?" for char in text[:limit])
 
 
 @dataclass(frozen=True)

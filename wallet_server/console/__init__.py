@@ -150,9 +150,12 @@ def unstorable(error: DataError) -> tuple[str, int]:
 @console.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> tuple[str, int]:
     status = error.code or 500
-    key = {400: "error.bad_request", 404: "error.not_found", 405: "error.bad_request"}.get(
-        status, "error.other"
-    )
+    key = {
+        400: "error.bad_request",
+        404: "error.not_found",
+        405: "error.bad_request",
+        413: "error.too_large",
+    }.get(status, "error.other")
     if error.description == "csrf":
         key = "error.csrf"
     return render_template("console/error.html", status=status, text=t(key)), status

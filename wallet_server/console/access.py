@@ -117,6 +117,23 @@ def audit(
     )
 
 
+def audit_refused(action: str, target: str = "", *, after: Snapshot | None = None) -> None:
+    """A refused action, kept although the request's changes roll back (HTTP 422)."""
+    db = _db()
+    db.rollback()
+    user = logged_in_user()
+    record_action(
+        db,
+        actor=user.username,
+        role=user.role,
+        action=action,
+        target=target,
+        after=after,
+        outcome="refused",
+    )
+    g.commit_refusal = True
+
+
 def audit_refusal(error: ConsoleForbidden) -> None:
     """Keep a trace of the refused attempt, even though the request's changes roll back."""
     db = _db()

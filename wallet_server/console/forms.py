@@ -5,7 +5,8 @@ from datetime import date
 from flask import request
 
 from wallet_server.ledger.money import parse_cents
-from wallet_server.months import parse_month
+from wallet_server.months import parse_day, parse_month
+from wallet_server.whole_numbers import whole_number
 
 
 class FormError(Exception):
@@ -45,16 +46,16 @@ def form_int(name: str, *, minimum: int, maximum: int, required: bool = True) ->
     raw = request.form.get(name, "").strip()
     if not raw and not required:
         return None
-    # the length check first: int() of thousands of digits is refused by Python itself
-    if not raw.isdigit() or len(raw) > len(str(maximum)) or not minimum <= int(raw) <= maximum:
-        raise FormError(name, "form.bad_number")
-    return int(raw)
+    try:
+        return whole_number(raw, minimum=minimum, maximum=maximum)
+    except ValueError:
+        raise FormError(name, "form.bad_number") from None
 
 
 def form_date(name: str) -> date:
     raw = request.form.get(name, "").strip()
     try:
-        return date.fromisoformat(raw)
+        return parse_day(raw)
     except ValueError:
         raise FormError(name, "form.bad_date") from None
 

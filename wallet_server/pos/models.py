@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet_server import clock
@@ -57,6 +57,10 @@ class PairingCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"))
     created_by: Mapped[str] = mapped_column(String(100))
+    #: a shop manager's code: it pairs a till only while the shop has fewer active tills than
+    #: its maximum (each till adds its offline limits to what a double spend can cost); the
+    #: fund's staff's codes, and the operator's, may pair more
+    within_till_limit: Mapped[bool] = mapped_column(default=False, server_default=false())
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
+from wallet_server.config import TillSettings
 from wallet_server.credentials import digest, new_credential, new_short_code
 from wallet_server.errors import DomainError
 from wallet_server.one_time_codes import claim_code
@@ -29,9 +30,19 @@ class NewPairingCode:
 
 
 def create_pairing_code(
-    session: Session, shop: Shop, *, actor: str, now: datetime | None = None
+    session: Session,
+    shop: Shop,
+    *,
+    actor: str,
+    max_tills: int | None = None,
+    now: datetime | None = None,
 ) -> NewPairingCode:
+    """A code for a new till of `shop`. With `max_tills` (a shop manager's code), refused when
+    the shop already has that many active tills, and the code itself will pair a till only
+    while the shop has fewer (`pair_device`); without it (the fund's staff), no maximum."""
     now = now or clock.now()
+    if max_tills is not None:
+        _refuse_beyond(session, shop.id, max_tills)
     code = new_short_code()
     expires_at = now + timedelta(minutes=PAIRING_MINUTES)
     session.add(
@@ -41,10 +52,29 @@ def create_pairing_code(
             created_by=actor,
             expires_at=expires_at,
             created_at=now,
+            within_till_limit=max_tills is not None,
         )
     )
     session.flush()
     return NewPairingCode(code, expires_at)
+
+
+def active_till_count(session: Session, shop_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count(PosDevice.id)).where(
+                PosDevice.shop_id == shop_id, PosDevice.revoked_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def _refuse_beyond(session: Session, shop_id: int, max_tills: int) -> None:
+    # the shop's row is locked first: two codes redeemed at once cannot both see room for one
+    session.scalar(select(Shop.id).where(Shop.id == shop_id).with_for_update())
+    if active_till_count(session, shop_id) >= max_tills:
+        raise PairingError("till_limit_reached", max_tills=max_tills)
 
 
 @dataclass(frozen=True)
@@ -54,13 +84,24 @@ class PairedDevice:
 
 
 def pair_device(
-    session: Session, code: str, *, name: str = "", now: datetime | None = None
+    session: Session,
+    code: str,
+    *,
+    name: str = "",
+    max_tills: int = TillSettings.max_per_shop,
+    now: datetime | None = None,
 ) -> PairedDevice:
-    """Exchange a pairing code for a device credential, exactly once."""
+    """Exchange a pairing code for a device credential, exactly once.
+
+    A shop manager's code pairs a till only while the shop has fewer than `max_tills` active
+    tills, counted now: tills paired since the code was made count too.
+    """
     now = now or clock.now()
     pairing = claim_code(session, PairingCode, code, now)
     if pairing is None:
         raise PairingError("invalid_pairing_code")
+    if pairing.within_till_limit:
+        _refuse_beyond(session, pairing.shop_id, max_tills)
     credential = new_credential()
     device = PosDevice(
         shop_id=pairing.shop_id,
@@ -89,6 +130,13 @@ def device_for_credential(
     if device.last_seen_at is None or now - device.last_seen_at >= LAST_SEEN_RESOLUTION:
         device.last_seen_at = now
     return device
+
+
+def device_id_for_credential(session: Session, credential: str) -> int | None:
+    """The till a credential names, revoked or not; None for an unknown one. Reads only."""
+    return session.scalar(
+        select(PosDevice.id).where(PosDevice.credential_hash == digest(credential))
+    )
 
 
 def revoke_device(session: Session, device: PosDevice, now: datetime | None = None) -> None:

@@ -1,7 +1,9 @@
 """Paying by public id and PIN at a till, for participants without a smartphone (online only).
 
 Five wrong PINs in a row lock PIN payments until a coordinator unlocks them; the failure is
-recorded even though the request is refused (`PinError.persist`).
+recorded even though the request is refused (`PinError.persist`). The amount is checked first,
+against a cap of its own: a wrong amount never costs nor tells anything about a PIN, and a
+guessed PIN pays at most the cap.
 """
 
 import re
@@ -13,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
+from wallet_server.config import TillSettings
 from wallet_server.errors import DomainError
 from wallet_server.ledger import TransferRequest, lock_accounts, transfer
 from wallet_server.participants.models import Participant, ParticipantStatus
@@ -51,6 +54,14 @@ def unlock_pin(participant: Participant) -> None:
     participant.pin_failures = 0
 
 
+def check_pin_amount(amount_cents: int, max_cents: int) -> None:
+    """A PIN payment is whole cents above zero, at most `max_cents`."""
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
+        raise PinError("invalid_amount")
+    if amount_cents > max_cents:
+        raise PinError("pin_payment_over_limit", max_cents=max_cents)
+
+
 def find_participant(session: Session, public_id: str, *, lock: bool = False) -> Participant:
     try:
         normalized = normalize_public_id(public_id)
@@ -71,6 +82,7 @@ def pay_by_pin(
     public_id: str,
     pin: str,
     amount_cents: int,
+    max_cents: int = TillSettings.pin_payment_max_cents,
     now: datetime | None = None,
 ) -> Receipt:
     now = now or clock.now()
@@ -82,6 +94,7 @@ def pay_by_pin(
     )
     if (receipt := replayed(session, redemption_id, digest, shop)) is not None:
         return receipt
+    check_pin_amount(amount_cents, max_cents)  # before anything about the participant or PIN
     participant = find_participant(session, public_id, lock=True)
     if participant.status != ParticipantStatus.ACTIVE.value:
         raise PinError("participant_not_active")

@@ -8,13 +8,13 @@ Only refused attempts count (a successful login, pairing, activation or PIN paym
 nothing), and a request answered 429 never counts: it was not an attempt.
 """
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Response, request
 
+from wallet_server.credentials import digest
 from wallet_server.public_ids import normalize_public_id
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,10 +42,21 @@ def _address_and_username() -> str:
 
 
 def _till() -> str:
-    # The bearer credential itself, hashed: the limit is checked before the credential is
-    # looked up, and a stolen credential's budget is the till's own.
-    credential = request.headers.get("Authorization", "")
-    return "till:" + hashlib.sha256(credential.encode()).hexdigest()[:32]
+    """The till the request speaks for: its device once the credential is known, else the
+    credential itself (hashed). Read from the header as the authentication reads it (any case
+    of "Bearer", any spaces), never from the header's text: "bearer x" and "BEARER  x" are
+    the same till, with one budget. A stolen credential's budget is the till's own."""
+    from wallet_server.app import db_session
+    from wallet_server.pos.pairing import device_id_for_credential
+
+    auth = request.authorization
+    credential = auth.token if auth is not None and auth.type == "bearer" else None
+    if not credential:
+        return "till:none"  # refused 401 by the authentication: never counted
+    device_id = device_id_for_credential(db_session(), credential)
+    if device_id is not None:
+        return f"till:device:{device_id}"
+    return "till:" + digest(credential)[:32]
 
 
 def _participant() -> str:

@@ -12,6 +12,7 @@ from wallet_server.fund import shop_code
 from wallet_server.ledger import create_account
 from wallet_server.public_ids import new_public_id
 from wallet_server.shops.models import SHOP_TRANSITIONS, Shop, ShopStatus
+from wallet_server.whole_numbers import MAX_ID, whole_number
 
 
 class ShopError(DomainError):
@@ -66,10 +67,12 @@ def change_shop_status(
 
 def find_shop(session: Session, reference: str) -> Shop:
     """A shop by public id (S-XXXX-XXXX) or numeric id."""
-    query = select(Shop).where(
-        Shop.id == int(reference) if reference.isdigit() else Shop.public_id == reference.upper()
-    )
-    shop = session.scalar(query)
+    try:
+        condition = Shop.id == whole_number(reference, maximum=MAX_ID)
+    except ValueError:
+        condition = Shop.public_id == reference.upper()
+    # what cannot be a public id is not looked up (PostgreSQL refuses NUL in a query's text)
+    shop = session.scalar(select(Shop).where(condition)) if reference.isprintable() else None
     if shop is None:
         raise ShopError("shop_not_found", reference=reference)
     return shop

@@ -29,6 +29,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "error.not_found": ("Page introuvable.", "Page not found."),
     "error.bad_request": ("Requête invalide.", "Invalid request."),
+    "error.too_large": (
+        "Envoi trop volumineux (1 Mio au plus) ; rien n'a été modifié.",
+        "Too much was sent (1 MiB at most); nothing was changed.",
+    ),
     "error.csrf": (
         "Le formulaire a expiré. Revenez en arrière, rechargez la page et recommencez.",
         "The form has expired. Go back, reload the page and try again.",
@@ -49,8 +53,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "invalid amount: a positive number of euros with at most 2 decimals, for example 12.40",
     ),
     "form.bad_number": ("nombre invalide ou hors limites", "invalid or out-of-range number"),
-    "form.bad_date": ("date invalide (AAAA-MM-JJ)", "invalid date (YYYY-MM-DD)"),
-    "form.bad_month": ("mois invalide (AAAA-MM)", "invalid month (YYYY-MM)"),
+    "form.bad_date": (
+        "date invalide (AAAA-MM-JJ, de 2000 à 2999)",
+        "invalid date (YYYY-MM-DD, from 2000 to 2999)",
+    ),
+    "form.bad_month": (
+        "mois invalide (AAAA-MM, de 2000 à 2999)",
+        "invalid month (YYYY-MM, from 2000 to 2999)",
+    ),
     "form.errors": (
         "Corrigez ce qui est signalé ci-dessous.",
         "Please correct what is marked below.",

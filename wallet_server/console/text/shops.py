@@ -137,6 +137,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Crée un code à usage unique, valable 15 minutes, à taper sur la nouvelle caisse.",
         "Creates a one-time code, valid 15 minutes, to type on the new till.",
     ),
+    "tills.max_hint": (
+        "Un commerce peut appairer lui-même jusqu'à {max} caisses actives ; au-delà, la"
+        " coordination le fait.",
+        "A shop can pair up to {max} active tills itself; beyond that, the coordinators do.",
+    ),
     "tills.code_title": ("Code d'appairage", "Pairing code"),
     "tills.code_once": (
         "Ce code ne sera plus affiché : notez-le ou appairez la caisse maintenant.",

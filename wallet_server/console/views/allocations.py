@@ -40,7 +40,8 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_month, form_text
 from wallet_server.console.i18n import flash_ok, t
 from wallet_server.console.nav import nav_entry
-from wallet_server.months import next_month, parse_month
+from wallet_server.console.query import query_month
+from wallet_server.months import next_month
 
 #: seconds between two reloads of a run page while the run is going
 REFRESH_SECONDS = 2
@@ -136,11 +137,11 @@ def allocation_policy_record() -> tuple[str, int] | Response:
 def allocation_preview() -> tuple[str, int] | str:
     """The run's own arithmetic on today's balances, in savepoints rolled back: nothing kept."""
     try:
-        month = parse_month(request.args.get("month", ""))
-    except ValueError:
-        return _index_page(
-            request.args.to_dict(), FormError(field="month", text_key="form.bad_month")
-        ), 422
+        month = query_month("month", "")
+        if not month:  # the preview is of a month someone chose: there is no default
+            raise FormError("month", "form.bad_month")
+    except FormError as error:
+        return _index_page(request.args.to_dict(), error), 422
     session = db_session()
     summary = preview_allocation(session, month=month)
     earlier = runs_of_month(session, month)

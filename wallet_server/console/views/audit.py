@@ -1,7 +1,5 @@
 """The audit log: every staff action, done or refused, with filters and a CSV export."""
 
-from datetime import date
-
 from flask import render_template, request
 from werkzeug.wrappers import Response
 
@@ -18,17 +16,11 @@ from wallet_server.console.access import READERS, allow
 from wallet_server.console.blueprint import console
 from wallet_server.console.downloads import csv_download
 from wallet_server.console.nav import nav_entry
+from wallet_server.console.query import page_number, query_day
 
 PAGE_SIZE = 100
 
 nav_entry("audit", "console.audit", roles=READERS, order=90)
-
-
-def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 def _filters() -> AuditFilter:
@@ -38,8 +30,8 @@ def _filters() -> AuditFilter:
         action=request.args.get("action", "")[:60],
         target=request.args.get("target", "")[:120],
         outcome=outcome if outcome in {"done", "refused"} else "",
-        since=_day("since"),
-        until=_day("until"),
+        since=query_day("since"),
+        until=query_day("until"),
     )
 
 
@@ -47,8 +39,7 @@ def _filters() -> AuditFilter:
 @allow(*READERS)
 def audit() -> str:
     filters = _filters()
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and int(page) > 0 else 1
+    number = page_number()
     entries = find_entries(
         db_session(), filters, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE
     )

@@ -24,6 +24,7 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_date, form_month, form_text
 from wallet_server.console.i18n import flash_ok, t
 from wallet_server.console.nav import nav_entry
+from wallet_server.console.query import query_month
 from wallet_server.contributions.models import PaymentMethod
 from wallet_server.contributions.operations import (
     record_payment,
@@ -37,7 +38,7 @@ from wallet_server.contributions.operations import (
 )
 from wallet_server.contributions.reports import contribution_history, inflows_by_month
 from wallet_server.fund import FundAccount, fund_account
-from wallet_server.months import next_month, parse_month
+from wallet_server.months import next_month
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import find_participants
 from wallet_server.pos.pin import find_participant
@@ -168,11 +169,10 @@ def contribution_subsidy_record() -> tuple[str, int] | Response:
 @console.get("/contributions/behind")
 @allow(*READERS)
 def contributions_behind() -> tuple[str, int] | str:
-    raw = request.args.get("month", "") or clock.this_month()
     try:
-        month = parse_month(raw)
-    except ValueError:
-        return _index_page({"month": raw}, FormError(field="month", text_key="form.bad_month")), 422
+        month = query_month("month", clock.this_month())
+    except FormError as error:
+        return _index_page({"month": request.args.get("month", "")}, error), 422
     rows = who_is_behind(db_session(), as_of_month=month)
     return render_template(
         "console/contributions/behind.html",

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from wallet_server import clock
@@ -15,6 +15,7 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.downloads import cents_for_csv, csv_download
 from wallet_server.console.i18n import current_lang, t
 from wallet_server.console.nav import nav_entry
+from wallet_server.console.query import query_month
 from wallet_server.ledger.money import format_cents
 from wallet_server.reports.disclosure import MIN_GROUP
 from wallet_server.reports.evaluation import TOTAL, EvaluationRow, evaluation, evaluation_table
@@ -71,9 +72,7 @@ class Table:
 
 def _window() -> ReportWindow:
     fallback = default_window(clock.today())
-    first = request.args.get("first", "").strip() or fallback.first
-    last = request.args.get("last", "").strip() or fallback.last
-    return report_window(first, last)
+    return report_window(query_month("first", fallback.first), query_month("last", fallback.last))
 
 
 def _figures(window: ReportWindow) -> Figures:

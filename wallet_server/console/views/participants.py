@@ -18,6 +18,7 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_int, form_month, form_text
 from wallet_server.console.i18n import flash_ok, refusal_text, t
 from wallet_server.console.nav import nav_entry
+from wallet_server.console.query import page_number
 from wallet_server.ledger import Account
 from wallet_server.participants.activation import create_activation_code
 from wallet_server.participants.history import movements
@@ -62,9 +63,7 @@ def participants() -> str:
     search = request.args.get("q", "").strip()[:100]
     status = request.args.get("status", "")
     status = status if status in {s.value for s in ParticipantStatus} else ""
-    page = max(
-        int(request.args.get("page", "1")) if request.args.get("page", "").isdigit() else 1, 1
-    )
+    page = page_number()
     rows = find_participants(
         db_session(),
         search=search or None,

@@ -3,7 +3,7 @@ shops' statements. Fund staff move money; the committee reads; a shop manager se
 own shop's statement."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -27,6 +27,7 @@ from wallet_server.console.downloads import cents_for_csv, csv_download, file_do
 from wallet_server.console.forms import FormError, form_date
 from wallet_server.console.i18n import current_lang, flash_ok, refusal_text, t
 from wallet_server.console.nav import nav_entry
+from wallet_server.console.query import query_day
 from wallet_server.errors import DomainError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
@@ -290,21 +291,11 @@ def _csv_rows(lines: Sequence[BatchLine]) -> list[tuple[str, ...]]:
 # --- statements ------------------------------------------------------------------------------
 
 
-def _arg_date(name: str, default: date) -> date:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise FormError(name, "form.bad_date") from None
-
-
 def _period() -> Period:
     """From the query string; by default the current month up to today (UTC days)."""
     today = clock.today()
     return Period(
-        _arg_date("statement_start", today.replace(day=1)), _arg_date("statement_end", today)
+        query_day("statement_start", today.replace(day=1)), query_day("statement_end", today)
     )
 
 

@@ -8,7 +8,15 @@ from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from wallet_server.app import db_session, settings
-from wallet_server.console.access import FUND_STAFF, READERS, allow, audit, logged_in_user, may
+from wallet_server.console.access import (
+    FUND_STAFF,
+    READERS,
+    allow,
+    audit,
+    audit_refused,
+    logged_in_user,
+    may,
+)
 from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_int
 from wallet_server.console.i18n import flash_ok, refusal_text, t
@@ -40,6 +48,7 @@ def _tills_page(shop: Shop, *, refusal: str | None = None, error: FormError | No
         cap_cents=settings().tokens.cap_cents,
         may_keep=may(user, TILL_KEEPERS),
         may_set_limits=may(user, FUND_STAFF),
+        max_tills=settings().tills.max_per_shop,
         refusal=refusal,
         error=error,
     )
@@ -53,10 +62,24 @@ def shop_tills(shop_public_id: str) -> str:
 
 @console.post("/shops/<shop_public_id>/tills/pairing-code")
 @allow(*TILL_KEEPERS)
-def till_pairing_code(shop_public_id: str) -> str:
-    """The code is shown on this page only: it is stored hashed and cannot be shown again."""
+def till_pairing_code(shop_public_id: str) -> tuple[str, int] | str:
+    """The code is shown on this page only: it is stored hashed and cannot be shown again.
+
+    A shop manager pairs up to the shop's maximum of active tills; beyond it, the fund's staff
+    does, since each till adds to what the fund can lose offline."""
     shop = own_shop(shop_public_id)
-    created = create_pairing_code(db_session(), shop, actor=f"user:{logged_in_user().username}")
+    user = logged_in_user()
+    try:
+        created = create_pairing_code(
+            db_session(),
+            shop,
+            actor=f"user:{user.username}",
+            max_tills=None if may(user, FUND_STAFF) else settings().tills.max_per_shop,
+        )
+    except DomainError as error:
+        page = _tills_page(shop, refusal=refusal_text(error))
+        audit_refused("till.pairing_code", f"shop:{shop.public_id}", after={"code": error.code})
+        return page, 422
     audit(
         "till.pairing_code",
         f"shop:{shop.public_id}",

@@ -20,6 +20,7 @@ from wallet_server.users.operations import (
     reset_totp,
     set_active,
 )
+from wallet_server.whole_numbers import MAX_ID, whole_number
 
 nav_entry("users", "console.users", roles=ADMINS, order=95)
 
@@ -64,10 +65,10 @@ def user_create() -> tuple[str, int] | str:
         return _page(values, refusal_text(AuthError("invalid_request"))), 422
     shop_id = None
     if role == Role.SHOP_MANAGER:
-        raw = request.form.get("shop_id", "")
-        if not raw.isdigit():
+        try:
+            shop_id = whole_number(request.form.get("shop_id", ""), maximum=MAX_ID)
+        except ValueError:
             return _page(values, refusal_text(AuthError("manager_needs_shop"))), 422
-        shop_id = int(raw)
     try:
         created = create_user(
             db_session(),

@@ -2,7 +2,7 @@
 refused captures, one payment per code and shop, prunable blocklist entries
 
 Revision ID: 7d1e0f5a9c21
-Revises: bab7da950cad
+Revises: 65e86aeada21
 Create Date: 2026-12-02 19:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '7d1e0f5a9c21'
-down_revision: Union[str, Sequence[str], None] = 'bab7da950cad'
+down_revision: Union[str, Sequence[str], None] = '65e86aeada21'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
