@@ -190,6 +190,7 @@ class World:
     till: int
     sheet: int
     conflict: int
+    refused: int
     batch: int
     admin_id: int
     manager: ConsoleClient | None = None
@@ -203,6 +204,7 @@ class World:
             "sheet_id": str(self.sheet),
             "number": "1",
             "conflict_id": str(self.conflict),
+            "refused_id": str(self.refused),
             "batch_id": str(self.batch),
             "run_id": "1",
             "user_id": str(self.admin_id + 1),
@@ -220,6 +222,24 @@ def cheap_passwords(monkeypatch) -> None:
     )
 
 
+def _one_code_twice(client, wallet, till) -> None:
+    code = client.post("/api/v1/me/tokens", json={"offline": True}, headers=wallet.headers())
+    captures = [
+        {
+            "redemption_id": f"odd-input-twice-{n}",
+            "token": code.json["token"],
+            "amount_cents": 500,
+            "captured_at": clock.now().isoformat(),
+            "mode": "offline",
+        }
+        for n in range(2)
+    ]
+    synced = client.post(
+        "/api/v1/pos/redemptions/batch", json={"redemptions": captures}, headers=till.headers()
+    )
+    assert [r["status"] for r in synced.json["results"]] == ["accepted", "rejected"]
+
+
 @pytest.fixture
 def world(cheap_passwords, console_app, console_login, sessions) -> tuple[ConsoleClient, World]:
     admin = console_login(Role.ADMIN)
@@ -230,6 +250,7 @@ def world(cheap_passwords, console_app, console_login, sessions) -> tuple[Consol
     pay_through_api(client, wallet, till, 1_234)
     set_bank_details(sessions, till.shop_public_id, iban=GOOD_IBAN, holder="SCOP Cagette")
     double_spend(client, sessions, new_wallet(sessions, balance=10_000))
+    _one_code_twice(client, new_wallet(sessions, balance=10_000), till)  # a refused capture
     settings_ = console_app.extensions["caisse.settings"]
     with sessions() as session:
         person = session.query(Participant).filter_by(public_id=wallet.public_id).one()
@@ -247,10 +268,11 @@ def world(cheap_passwords, console_app, console_login, sessions) -> tuple[Consol
         session.commit()
         sheet_id = sheet.id
         shop = session.query(Shop).filter_by(public_id=till.shop_public_id).one()
-        from wallet_server.pos.models import Conflict, PosDevice
+        from wallet_server.pos.models import Conflict, PosDevice, RefusedCapture
 
         device_id = session.query(PosDevice).filter_by(shop_id=shop.id).first().id
         conflict_id = session.query(Conflict).first().id
+        refused_id = session.query(RefusedCapture).first().id
         manager_shop = shop
         session.expunge(manager_shop)
     policy = admin.post(
@@ -273,6 +295,7 @@ def world(cheap_passwords, console_app, console_login, sessions) -> tuple[Consol
         till=device_id,
         sheet=sheet_id,
         conflict=conflict_id,
+        refused=refused_id,
         batch=batch_id,
         admin_id=admin.user.id,
     )
