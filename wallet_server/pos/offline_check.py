@@ -52,14 +52,19 @@ class TillStretch:
 def lock_till_and_shop(session: Session, device: PosDevice, shop: Shop) -> None:
     """Serialise the judging of one till's window and of one shop's codes: two cloned tills
     syncing at once must not both fit in the same limits or both be paid for one code.
-    (SQLite's BEGIN IMMEDIATE already serialises every writer.)"""
-    session.execute(select(Shop.id).where(Shop.id == shop.id).with_for_update())
+    (SQLite's BEGIN IMMEDIATE already serialises every writer.)
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a payment being inserted meanwhile takes a key-share
+    lock on its shop and till rows (the foreign keys); FOR UPDATE would wait on it while that
+    payment waits on wallets this transaction holds, and PostgreSQL would kill one of the two
+    as a deadlock (seen as 503s under load)."""
+    session.execute(select(Shop.id).where(Shop.id == shop.id).with_for_update(key_share=True))
     # Re-read the till under its lock: its last contact and blocklist cursor may have moved
     # since the request authenticated it (a heartbeat racing this sync from a copy of it).
     session.execute(
         select(PosDevice)
         .where(PosDevice.id == device.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
 

@@ -72,7 +72,7 @@ def active_till_count(session: Session, shop_id: int) -> int:
 
 def _refuse_beyond(session: Session, shop_id: int, max_tills: int) -> None:
     # the shop's row is locked first: two codes redeemed at once cannot both see room for one
-    session.scalar(select(Shop.id).where(Shop.id == shop_id).with_for_update())
+    session.scalar(select(Shop.id).where(Shop.id == shop_id).with_for_update(key_share=True))
     if active_till_count(session, shop_id) >= max_tills:
         raise PairingError("till_limit_reached", max_tills=max_tills)
 

@@ -68,7 +68,7 @@ def find_participant(session: Session, public_id: str, *, lock: bool = False) ->
     except ValueError:
         raise PinError("participant_not_found") from None
     query = select(Participant).where(Participant.public_id == normalized)
-    found = session.scalar(query.with_for_update() if lock else query)
+    found = session.scalar(query.with_for_update(key_share=True) if lock else query)
     if found is None:
         raise PinError("participant_not_found")
     return found
