@@ -8,6 +8,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: demo test test-dates test-deps test-sqlite lint audit bench bench-quick install vendor clean
 
 $(STAMP): pyproject.toml
+	@# Debian and Ubuntu ship venv's ensurepip apart: say so instead of venv's long error
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
+	  echo "make: python3 cannot create a virtualenv here: install python3-venv (sudo apt-get install python3-venv)" >&2; \
+	  echo "make: python3 ne peut pas créer d'environnement virtuel ici : installez python3-venv (sudo apt-get install python3-venv)" >&2; \
+	  exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools
 	$(BIN)/pip install --quiet -e '.[server,pos,dev]'
