@@ -222,7 +222,7 @@ function parseSign1(message) {
 
 // str.strip()'s whitespace, which is not String.prototype.trim()'s: Python also strips
 // U+001C–U+001F and U+0085, and keeps U+FEFF.
-const SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const SPACE = String.raw`\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000`;
 const STRIP = new RegExp(`^[${SPACE}]+|[${SPACE}]+$`, "g");
 
 /** paytoken.read_token: the text form to `{kid, message}` (bytes), nothing trusted yet. */
@@ -296,8 +296,10 @@ function datetime(micros) {
 }
 
 // what datetime.fromisoformat reads, an offset required
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:(Z)|([+-])(\d{2}):?(\d{2})?(?::?(\d{2})(?:[.,](\d{1,6}))?)?)$/;
+const DATE = String.raw`(\d{4})-(\d{2})-(\d{2})`;
+const TIME = String.raw`(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?`;
+const OFFSET = String.raw`(?:(Z)|([+-])(\d{2}):?(\d{2})?(?::?(\d{2})(?:[.,](\d{1,6}))?)?)`;
+const ISO = new RegExp(`^${DATE}[T ]${TIME}${OFFSET}$`);
 
 // days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil)
 function epochDay(year, month, day) {
