@@ -330,13 +330,17 @@ ODD_CODES: list[tuple[str, dict[str, Any]]] = [
 # Indefinite lengths and bytes after an item: cbor2 reads them, offline_rules.js refuses them
 # (a strict decoder, as asked of it). Outside the signature, Python so accepts codes no wallet
 # makes; the till refusing them costs nobody anything.
-STRICTER_IN_JS: list[dict[str, Any]] = [
+# what cbor2 reads but paytoken refuses (exact_loads), so that a code's text cannot change
+# without its signature: both engines say malformed
+NOT_AS_PAYTOKEN_WRITES: list[dict[str, Any]] = [
     vector("a byte after the COSE_Sign1", text(base45.b45decode(VALID[4:]) + b"\0")),
     vector(
         "the COSE_Sign1 as an indefinite-length array",
         text(b"\xd2\x9f" + b"".join(cbor2.dumps(part) for part in cose()) + b"\xff"),
     ),
     vector("a byte after the payload (signed)", text(cose(cbor2.dumps(claims()) + b"\0"))),
+]
+STRICTER_IN_JS: list[dict[str, Any]] = [
     vector("a float in the protected header (signed)", with_header({1: -8, 4: SIGNER.kid, 9: 1.5})),
 ]
 
@@ -383,6 +387,12 @@ def test_odd_codes_get_the_python_verdict_in_the_browser(engine, backend):
     assert browser.backends == [backend]
     names = [v["name"] for v in vectors]
     assert differences(names, python_verdicts(vectors), browser.verdicts) == []
+
+
+def test_both_engines_refuse_what_paytoken_never_writes(engine):
+    verdicts = engine.judge(document(NOT_AS_PAYTOKEN_WRITES)).verdicts
+    assert verdicts == ["malformed"] * len(NOT_AS_PAYTOKEN_WRITES)
+    assert python_verdicts(NOT_AS_PAYTOKEN_WRITES) == verdicts
 
 
 def test_the_browser_refuses_what_only_cbor2_reads(engine):
