@@ -82,6 +82,7 @@ bench-quick: $(STAMP)
 vendor:
 	bash scripts/vendor-pos.sh
 	bash scripts/vendor-console.sh
+	bash scripts/vendor-till.sh
 	bash scripts/vendor-test.sh
 
 clean:

@@ -8,6 +8,7 @@ from typing import Any
 
 import cbor2
 
+from paytoken.cose import exact_loads
 from paytoken.errors import TokenError
 
 VERSION = 1
@@ -89,7 +90,7 @@ class PaymentClaims:
     @classmethod
     def from_cbor(cls, payload: bytes) -> "PaymentClaims":
         try:
-            value: Any = cbor2.loads(payload)
+            value: Any = exact_loads(payload)
         except Exception as error:
             raise TokenError("malformed", "payload is not CBOR") from error
         if not isinstance(value, Mapping) or set(value) != _KEYS:

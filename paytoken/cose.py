@@ -16,6 +16,17 @@ ALG_EDDSA = -8
 SIGNATURE_LENGTH = 64
 
 
+def exact_loads(data: bytes) -> Any:
+    """Decode CBOR that is exactly as paytoken writes it. cbor2 ignores bytes after the item
+    and reads indefinite lengths and over-long integers: a code's text could then change
+    without its signature, and the browser till (which refuses all of it) would disagree with
+    the server. Re-encoding must give back the very bytes."""
+    value = cbor2.loads(data)
+    if cbor2.dumps(value) != data:
+        raise ValueError("not in paytoken's own encoding")
+    return value
+
+
 def sig_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -> bytes:
     """The bytes actually signed: ["Signature1", protected, external_aad, payload]."""
     return cbor2.dumps(["Signature1", protected, external_aad, payload])
@@ -42,7 +53,7 @@ def parse_sign1(
     """Split a tagged COSE_Sign1 into (protected bytes, protected map, unprotected, payload,
     signature), refusing anything that is not exactly that shape."""
     try:
-        decoded = cbor2.loads(message)
+        decoded = exact_loads(message)
     except Exception as error:  # cbor2 raises several types on garbage
         raise TokenError("malformed", "not CBOR") from error
     if not isinstance(decoded, cbor2.CBORTag) or decoded.tag != COSE_SIGN1_TAG:
@@ -60,7 +71,7 @@ def parse_sign1(
     ):
         raise TokenError("malformed", "COSE_Sign1 part of the wrong type")
     try:
-        protected = cbor2.loads(protected_bytes) if protected_bytes else {}
+        protected = exact_loads(protected_bytes) if protected_bytes else {}
     except Exception as error:
         raise TokenError("malformed", "protected header is not CBOR") from error
     if not isinstance(protected, Mapping):

@@ -64,7 +64,7 @@ PROGRAMS = {
         Program(
             "chromium",
             "chromium",
-            "the browser tests (tests/console, tests/pwa, tests/pos_client)",
+            "the browser tests (tests/console, tests/pwa, tests/pos_client, tests/till_web)",
             variable="CAISSE_CHROMIUM",
             default="/usr/bin/chromium",
         ),
