@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.database_copies import drop_postgres_schema, new_postgres_schema
 from tests.system_programs import INSTALL_COMMAND, missing_in
 from wallet_server import migrations
 from wallet_server.db import make_engine, make_session_factory
@@ -39,17 +39,8 @@ def postgres_ready() -> Iterator[str]:
     """A schema of our own in the test database, so parallel test runs never collide."""
     assert POSTGRES_URL is not None
     schema = f"test_{os.getpid()}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    url_text = url.render_as_string(hide_password=False)
-    migrations.upgrade(url_text)
-    yield url_text
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    admin.dispose()
+    yield new_postgres_schema(POSTGRES_URL, schema)
+    drop_postgres_schema(POSTGRES_URL, schema)
 
 
 def _truncate_postgres(url: str) -> None:

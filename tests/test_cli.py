@@ -2,11 +2,17 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
+
+from tests.database_copies import copy_database, drop_postgres_schema, new_postgres_schema
+from wallet_server import migrations
 
 CAISSE = [sys.executable, "-c", "from wallet_server.cli import main; main()"]
 
@@ -27,9 +33,42 @@ def caisse(db_url: str, tmp_path: Path, *args: str, ok: bool = True, **extra_env
     return done
 
 
+class DemoSeeds:
+    """The demo fund seeded once per backend for this module (a year of history: 10 to 25 s),
+    then copied into each test's own empty database and instance folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.seeded: dict[str, tuple[str, Path]] = {}
+        self.schema = f"test_{os.getpid()}_demo"
+
+    def source(self, backend: str) -> tuple[str, Path]:
+        if backend not in self.seeded:
+            instance = self.folder / backend / "instance"
+            instance.mkdir(parents=True)
+            if backend == "sqlite":
+                url = f"sqlite:///{self.folder / backend / 'demo.sqlite3'}"
+                migrations.upgrade(url)
+            else:
+                url = new_postgres_schema(os.environ["TEST_DATABASE_URL"], self.schema)
+            caisse(url, instance, "demo", "--seed-only")
+            self.seeded[backend] = (url, instance)
+        return self.seeded[backend]
+
+
+@pytest.fixture(scope="module")
+def demo_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSeeds]:
+    seeds = DemoSeeds(tmp_path_factory.mktemp("demo-seeds"))
+    yield seeds
+    if "postgresql" in seeds.seeded:
+        drop_postgres_schema(os.environ["TEST_DATABASE_URL"], seeds.schema)
+
+
 @pytest.fixture
-def demo(db_url, tmp_path):
-    caisse(db_url, tmp_path, "demo", "--seed-only")
+def demo(db_url, tmp_path, demo_seeds):
+    source, instance = demo_seeds.source(make_url(db_url).get_backend_name())
+    copy_database(source, db_url)
+    shutil.copytree(instance, tmp_path, dirs_exist_ok=True)
     return db_url
 
 
