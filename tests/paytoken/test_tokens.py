@@ -20,6 +20,7 @@ from paytoken import (
     verify_token,
 )
 from paytoken.claims import KEY_CAP, KEY_EXPIRES_AT, KEY_WALLET
+from paytoken.cose import sign1
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 T0 = int(NOW.timestamp())
@@ -118,6 +119,23 @@ def test_unsigned_header_data_is_refused():
         parts[1] = {99: "extra"}
 
     assert _refusal(_reencode(issue_token(_claims(), KEY), smuggle)) == "malformed"
+
+
+def test_a_code_whose_text_changed_without_its_signature_is_malformed():
+    # cbor2 alone reads bytes after the item and indefinite lengths: a code's text could then
+    # change while it still verifies (and the browser till would disagree with the server)
+    message = base45.b45decode(issue_token(_claims(), KEY)[4:])
+    parts = list(cbor2.loads(message).value)
+    indefinite = b"\xd2\x9f" + b"".join(cbor2.dumps(part) for part in parts) + b"\xff"
+    for changed in (message + b"\x00", indefinite):
+        assert _refusal("CC1:" + base45.b45encode(changed).decode()) == "malformed"
+    key = KEY  # a payload with a byte after its map, signed by the fund's key
+    signed = sign1(
+        _claims().to_cbor() + b"\x00",
+        key.private_key,
+        protected={1: -8, 4: KEY.kid},
+    )
+    assert _refusal("CC1:" + base45.b45encode(signed).decode()) == "malformed"
 
 
 def test_truncated_token_is_malformed():
