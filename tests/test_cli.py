@@ -40,10 +40,14 @@ class DemoSeeds:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.seeded: dict[str, tuple[str, Path]] = {}
+        self.failed: set[str] = set()
         self.schema = f"test_{os.getpid()}_demo"
 
     def source(self, backend: str) -> tuple[str, Path]:
+        if backend in self.failed:
+            pytest.fail(f"seeding the demo on {backend} failed in an earlier test")
         if backend not in self.seeded:
+            self.failed.add(backend)  # until it is done
             instance = self.folder / backend / "instance"
             instance.mkdir(parents=True)
             if backend == "sqlite":
@@ -53,6 +57,7 @@ class DemoSeeds:
                 url = new_postgres_schema(os.environ["TEST_DATABASE_URL"], self.schema)
             caisse(url, instance, "demo", "--seed-only")
             self.seeded[backend] = (url, instance)
+            self.failed.discard(backend)
         return self.seeded[backend]
 
 
@@ -60,7 +65,7 @@ class DemoSeeds:
 def demo_seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoSeeds]:
     seeds = DemoSeeds(tmp_path_factory.mktemp("demo-seeds"))
     yield seeds
-    if "postgresql" in seeds.seeded:
+    if "postgresql" in seeds.seeded or "postgresql" in seeds.failed:
         drop_postgres_schema(os.environ["TEST_DATABASE_URL"], seeds.schema)
 
 

@@ -105,6 +105,8 @@ class _Drawing:
         self.year, self.rng, self.households = year, rng, households
         self.events: list[Event] = []
         self.payment_keys = itertools.count(1)
+        #: the fund opens at 8:00 on the year's first day; its tills are paired then
+        self.launched_at = self.at(year.days(year.first_month)[0], 8)
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return self.year.at(day, hour, minute)
@@ -113,7 +115,7 @@ class _Drawing:
         day = self.year.days(self.year.first_month)[0]
         amount, extra, cap = FOUNDING_POLICY
         self.events += [
-            Launch(self.at(day, 8)),
+            Launch(self.launched_at),
             PolicyDecision(
                 self.at(day, 8, 10),
                 self.year.first_month,
@@ -209,7 +211,9 @@ class _Drawing:
             for shop in DEMO_SHOPS:
                 if _opening(shop, day) is not None:
                     for hour, minute in shop.syncs:
-                        self.events.append(Sync(self.at(day, hour, minute), Till(shop.key)))
+                        moment = self.at(day, hour, minute)
+                        if moment > self.launched_at:  # no till is paired before the launch
+                            self.events.append(Sync(moment, Till(shop.key)))
         outage = self._outage_day(index, month)
         if outage is not None:
             for number in range(len(SHOPS[CAGETTE].tills)):
