@@ -1,0 +1,194 @@
+"""The browser till (/till/) in Debian's Chromium against a live wallet server, on both
+databases: pairing with a real code, payments online and offline, a reload right after an
+offline payment, the sync, the refusal outside a secure context, and its headers."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import func, select
+
+from paytoken import unverified_claims
+from pos_client.messages import MESSAGES
+from tests.payments import new_signing_key, new_wallet, payment_app
+from tests.pos_client.conftest import pairing_code, pay_code
+from tests.pos_client.live import LiveServer
+from tests.system_programs import require
+from wallet_server.ledger import Account
+from wallet_server.pos.models import Redemption
+
+SCREEN = Path(__file__).parent.parent.parent / "pos_client" / "static"
+#: a name for the live server that is not the loopback: not a secure context
+INSECURE_HOST = "till.test"
+
+
+@pytest.fixture
+def app(db_url, tmp_path, sessions):
+    app = payment_app(db_url, tmp_path / "server")
+    new_signing_key(sessions, tmp_path / "server")
+    yield app
+    app.extensions["caisse.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def server(app):
+    live = LiveServer(app)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tablet(browser):
+    """A fresh tablet (its own IndexedDB and service worker), its console errors kept."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield context, page
+    context.close()
+
+
+def till_url(server) -> str:
+    return f"http://127.0.0.1:{server.port}/till/"
+
+
+def pair(page, server, sessions) -> int:
+    """Open /till/ on a new tablet and pair it with a real code; the shop's account id."""
+    code, shop_account = pairing_code(sessions, "La Cagette")
+    page.goto(till_url(server))
+    page.fill("#pair-code", code)
+    page.click("#pair-submit")
+    expect(page.locator("#shop-name")).to_have_text("La Cagette", timeout=15_000)
+    expect(page.locator("#net-status")).to_have_attribute("data-online", "true", timeout=15_000)
+    return shop_account
+
+
+def pay(page, code: str, digits: str) -> None:
+    for digit in digits:
+        page.click(f'button[data-key="{digit}"]')
+    page.fill("#scan", code)
+    page.press("#scan", "Enter")
+
+
+def credits(sessions, account_id: int) -> int:
+    with sessions() as session:
+        account = session.get(Account, account_id)
+        assert account is not None
+        return account.credits_posted
+
+
+def redemptions_of(sessions, token: str) -> int:
+    with sessions() as session:
+        token_id = unverified_claims(token).token_id.hex()
+        return session.scalar(select(func.count()).where(Redemption.token_id == token_id)) or 0
+
+
+def test_a_paired_tablet_pays_online_and_the_shop_is_credited(
+    server, sessions, client, tablet
+):
+    context, page = tablet
+    shop_account = pair(page, server, sessions)
+    wallet = new_wallet(sessions, balance=10_000)
+
+    pay(page, pay_code(client, wallet), "1240")
+
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-result", "accepted", timeout=15_000)
+    expect(result).to_have_attribute("data-mode", "online")
+    assert credits(sessions, shop_account) == 1240
+    # the credential lives in IndexedDB only: no cookie, nothing in the address
+    assert context.cookies() == []
+    assert "?" not in page.url and "#" not in page.url
+    assert page.errors == []
+
+
+def test_an_offline_payment_survives_a_reload_and_is_synced_once(
+    server, sessions, client, tablet
+):
+    context, page = tablet
+    shop_account = pair(page, server, sessions)
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    wallet = new_wallet(sessions, balance=10_000)
+    code = pay_code(client, wallet)
+
+    context.set_offline(True)
+    pay(page, code, "730")
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-result", "accepted", timeout=15_000)
+    expect(result).to_have_attribute("data-mode", "offline")
+    expect(page.locator("#unsynced-count")).to_have_text("1")
+
+    page.reload()  # offline: the service worker's copy; the journal is in IndexedDB
+    expect(page.locator("#unsynced-count")).to_have_text("1", timeout=15_000)
+    page.click("#nav-recent")
+    expect(page.locator("#recent-list")).to_contain_text(re.compile(r"7,30\s€"))
+    assert redemptions_of(sessions, code) == 0
+
+    context.set_offline(False)  # the "online" event starts a sync
+    expect(page.locator("#unsynced-count")).to_have_text("0", timeout=20_000)
+    page.reload()
+    expect(page.locator("#net-status")).to_have_attribute("data-online", "true", timeout=15_000)
+    assert redemptions_of(sessions, code) == 1
+    assert credits(sessions, shop_account) == 730
+    # the same code again: this till holds it, offline or not
+    pay(page, code, "100")
+    expect(result).to_have_attribute("data-code", "token_already_used", timeout=15_000)
+    # while offline, Chromium logs each request it could not send; nothing else went wrong
+    assert [e for e in page.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def test_outside_a_secure_context_the_till_says_so_and_does_not_start(server, tablet):
+    _, page = tablet
+    page.goto(f"http://{INSECURE_HOST}:{server.port}/till/")
+    expect(page.locator("#insecure-title")).to_have_text("Caisse impossible ici")
+    assert page.evaluate("window.isSecureContext") is False
+    expect(page.locator("#pair-form")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_the_till_is_served_with_a_strict_policy(client):
+    page = client.get("/till/")
+    assert page.status_code == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy and "http" not in policy
+    assert page.headers["Cache-Control"] == "no-store"
+    # one screen for both tills: the very files of pos_client/static
+    assert page.data == (SCREEN / "index.html").read_bytes()
+    assert client.get("/till/app.js").data == (SCREEN / "app.js").read_bytes()
+    for path in ("sw.js", "manifest.webmanifest", "icon.svg", "offline_rules.js", "engine/index.js"):
+        assert client.get(f"/till/{path}").status_code == 200, path
+    assert client.get("/till/sw.js").headers["Service-Worker-Allowed"] == "/till/"
+    assert client.get("/till/vector-runner.html").status_code == 404
+    assert client.get("/till/../pos_client/web.py").status_code == 404
+
+
+def test_the_browser_till_says_what_the_python_till_says():
+    words = (SCREEN / "i18n.js").read_text()
+    for code, message in MESSAGES.items():
+        for text in message:
+            assert json.dumps(text, ensure_ascii=False) in words, (code, text)
