@@ -17,7 +17,8 @@ from tests.pos_client.conftest import pairing_code, pay_code
 from tests.pos_client.live import LiveServer
 from tests.system_programs import require
 from wallet_server.ledger import Account
-from wallet_server.pos.models import Redemption
+from wallet_server.pos.models import PosDevice, Redemption
+from wallet_server.pos.pairing import revoke_device
 
 SCREEN = Path(__file__).parent.parent.parent / "pos_client" / "static"
 #: a name for the live server that is not the loopback: not a secure context
@@ -107,9 +108,7 @@ def redemptions_of(sessions, token: str) -> int:
         return session.scalar(select(func.count()).where(Redemption.token_id == token_id)) or 0
 
 
-def test_a_paired_tablet_pays_online_and_the_shop_is_credited(
-    server, sessions, client, tablet
-):
+def test_a_paired_tablet_pays_online_and_the_shop_is_credited(server, sessions, client, tablet):
     context, page = tablet
     shop_account = pair(page, server, sessions)
     wallet = new_wallet(sessions, balance=10_000)
@@ -126,9 +125,7 @@ def test_a_paired_tablet_pays_online_and_the_shop_is_credited(
     assert page.errors == []
 
 
-def test_an_offline_payment_survives_a_reload_and_is_synced_once(
-    server, sessions, client, tablet
-):
+def test_an_offline_payment_survives_a_reload_and_is_synced_once(server, sessions, client, tablet):
     context, page = tablet
     shop_account = pair(page, server, sessions)
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
@@ -161,6 +158,46 @@ def test_an_offline_payment_survives_a_reload_and_is_synced_once(
     assert [e for e in page.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
 
 
+JOURNAL_AND_TILL = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const opening = indexedDB.open("caisse-commune-till");
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+  const all = (name, call) => new Promise((resolve) => {
+    const request = call(db.transaction(name).objectStore(name));
+    request.onsuccess = () => resolve(request.result);
+  });
+  const journal = await all("journal", (store) => store.getAll());
+  const keys = await all("till", (store) => store.getAllKeys());
+  db.close();
+  return { states: journal.map((e) => e.state), keys };
+}"""
+
+
+def test_a_revoked_till_forgets_its_credential_and_keeps_its_unsynced_payments(
+    server, sessions, client, tablet
+):
+    context, page = tablet
+    pair(page, server, sessions)
+    code = pay_code(client, new_wallet(sessions, balance=10_000))
+    context.set_offline(True)
+    pay(page, code, "500")
+    expect(page.locator("#result")).to_have_attribute("data-mode", "offline", timeout=15_000)
+    with sessions() as session:
+        for device in session.scalars(select(PosDevice)):
+            revoke_device(session, device)
+        session.commit()
+
+    context.set_offline(False)  # the next sync hears the server no longer knows the till
+
+    expect(page.locator("#pair-revoked")).to_be_visible(timeout=20_000)
+    stored = page.evaluate(JOURNAL_AND_TILL)
+    assert stored["states"] == ["pending_sync"]
+    assert stored["keys"] == ["revoked"]  # no credential, keyset, blocklist or limits
+    assert redemptions_of(sessions, code) == 0
+
+
 def test_outside_a_secure_context_the_till_says_so_and_does_not_start(server, tablet):
     _, page = tablet
     page.goto(f"http://{INSECURE_HOST}:{server.port}/till/")
@@ -184,7 +221,13 @@ def test_the_till_is_served_with_a_strict_policy(client):
     # one screen for both tills: the very files of pos_client/static
     assert body == (SCREEN / "index.html").read_bytes()
     assert get("/till/app.js")[2] == (SCREEN / "app.js").read_bytes()
-    for path in ("sw.js", "manifest.webmanifest", "icon.svg", "offline_rules.js", "engine/index.js"):
+    for path in (
+        "sw.js",
+        "manifest.webmanifest",
+        "icon.svg",
+        "offline_rules.js",
+        "engine/index.js",
+    ):
         assert get(f"/till/{path}")[0] == 200, path
     assert get("/till/sw.js")[1]["Service-Worker-Allowed"] == "/till/"
     assert get("/till/vector-runner.html")[0] == 404

@@ -30,6 +30,7 @@ export async function pair(store, code, name) {
     shop_public_id: till.shop_public_id,
     shop_name: till.shop_name,
   };
+  const offset = Date.parse(till.server_time) - Date.now();
   // in one transaction, the pairing with it: a stored pairing is a till ready to work
   await store.put({
     keyset: { keys: keyset.keys, digest: keyset.digest },
@@ -37,7 +38,7 @@ export async function pair(store, code, name) {
     limits: till.offline_limits,
     contact_limits: till.offline_limits,
     last_sync: till.server_time,
-    clock_offset_ms: Date.parse(till.server_time) - Date.now(),
+    clock_offset_ms: Number.isFinite(offset) ? offset : 0,
     revoked: null,
     pairing,
   });
