@@ -158,6 +158,30 @@ def test_an_offline_payment_survives_a_reload_and_is_synced_once(server, session
     assert [e for e in page.errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
 
 
+def test_a_payment_whose_answer_was_lost_is_taken_offline_and_paid_once(
+    server, sessions, client, tablet
+):
+    _, page = tablet
+    shop_account = pair(page, server, sessions)
+    code = pay_code(client, new_wallet(sessions, balance=10_000))
+
+    def answer_lost(route):
+        route.fetch()  # the server takes the payment; its answer never reaches the till
+        route.abort("timedout")
+
+    page.route("**/api/v1/pos/redemptions", answer_lost)
+    pay(page, code, "990")
+    result = page.locator("#result")
+    expect(result).to_have_attribute("data-mode", "offline", timeout=15_000)
+    assert redemptions_of(sessions, code) == 1  # the lost attempt
+
+    page.unroute("**/api/v1/pos/redemptions")
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # sync now, not in 15 s
+    expect(page.locator("#unsynced-count")).to_have_text("0", timeout=20_000)
+    assert redemptions_of(sessions, code) == 1  # the same redemption_id: the same payment
+    assert credits(sessions, shop_account) == 990
+
+
 JOURNAL_AND_TILL = """async () => {
   const db = await new Promise((resolve, reject) => {
     const opening = indexedDB.open("caisse-commune-till");

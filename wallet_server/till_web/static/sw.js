@@ -63,7 +63,9 @@ async function networkFirst(request, url) {
       const cache = await caches.open(CACHE);
       await cache.put(key, response.clone());
     }
-    return response;
+    if (response.status < 500) return response;
+    // the server or its proxy is down: the copy kept, if there is one
+    return (await caches.match(key, { ignoreSearch: true })) ?? response;
   } catch (error) {
     const cached = await caches.match(key, { ignoreSearch: true });
     if (cached) return cached;

@@ -14,8 +14,9 @@ import { redemptionBody } from "./till.js";
 const BATCH_SIZE = 100;
 /** an online attempt still on the cashier's screen is never synced behind its back */
 const ATTEMPT_SETTLED_MS = 60_000;
-/** revoked codes long expired are forgotten (the server prunes them likewise) */
-const FORGET_REVOKED_AFTER_MS = 7 * 24 * 3600 * 1000;
+/** revoked codes expired a day ago are forgotten, as pos_client/tillfiles.py does (the
+ * till refuses them as expired anyway) */
+const FORGET_REVOKED_AFTER_MS = 24 * 3600 * 1000;
 const SYNC_LOCK = "caisse-commune-till-sync";
 const STATE_OF = { accepted: STATES.SYNCED, conflict: STATES.CONFLICT, rejected: STATES.REJECTED };
 
