@@ -4,6 +4,7 @@ offline payment, the sync, the refusal outside a secure context, and its headers
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from paytoken import unverified_claims
 from pos_client.messages import MESSAGES
-from tests.payments import new_signing_key, new_wallet, payment_app
+from tests.payments import new_signing_key, new_till, new_wallet, payment_app
 from tests.pos_client.conftest import pairing_code, pay_code
 from tests.pos_client.live import LiveServer
 from tests.system_programs import require
@@ -23,6 +24,10 @@ from wallet_server.pos.pairing import revoke_device
 SCREEN = Path(__file__).parent.parent.parent / "pos_client" / "static"
 #: a name for the live server that is not the loopback: not a secure context
 INSECURE_HOST = "till.test"
+
+
+#: what only the page does, whatever the database: run once, on SQLite (CI's time budget)
+PAGE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
@@ -182,6 +187,40 @@ def test_a_payment_whose_answer_was_lost_is_taken_offline_and_paid_once(
     assert credits(sessions, shop_account) == 990
 
 
+@PAGE_ONLY
+def test_a_conflict_found_at_the_sync_is_shown_until_seen(server, sessions, client, tablet):
+    context, page = tablet
+    shop_account = pair(page, server, sessions)
+    code = pay_code(client, new_wallet(sessions, balance=10_000))
+    context.set_offline(True)
+    pay(page, code, "600")
+    expect(page.locator("#result")).to_have_attribute("data-mode", "offline", timeout=15_000)
+    page.click("#new-payment")
+    # meanwhile the participant pays with the same code at another shop, online
+    other = new_till(sessions, client, name="Le Fournil")
+    spent = client.post(
+        "/api/v1/pos/redemptions",
+        json={
+            "redemption_id": "other-till-rd-1",
+            "token": code,
+            "amount_cents": 400,
+            "captured_at": datetime.now(UTC).isoformat(),
+            "mode": "online",
+        },
+        headers=other.headers(),
+    )
+    assert spent.status_code == 200, spent.json
+
+    context.set_offline(False)
+
+    problems = page.locator("#problems")
+    expect(problems).to_be_visible(timeout=20_000)
+    expect(problems).to_contain_text(MESSAGES["conflict_paid"].fr)
+    assert credits(sessions, shop_account) == 600  # paid all the same (DESIGN §5)
+    page.click(".problem-seen")
+    expect(problems).to_be_hidden()  # the screen reads it back from the journal: seen for good
+
+
 JOURNAL_AND_TILL = """async () => {
   const db = await new Promise((resolve, reject) => {
     const opening = indexedDB.open("caisse-commune-till");
@@ -222,6 +261,7 @@ def test_a_revoked_till_forgets_its_credential_and_keeps_its_unsynced_payments(
     assert redemptions_of(sessions, code) == 0
 
 
+@PAGE_ONLY
 def test_outside_a_secure_context_the_till_says_so_and_does_not_start(server, tablet):
     _, page = tablet
     page.goto(f"http://{INSECURE_HOST}:{server.port}/till/")
@@ -231,6 +271,7 @@ def test_outside_a_secure_context_the_till_says_so_and_does_not_start(server, ta
     assert page.errors == []
 
 
+@PAGE_ONLY
 def test_the_till_is_served_with_a_strict_policy(client):
     def get(path: str) -> tuple[int, dict[str, str], bytes]:
         with client.get(path) as response:
