@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from paytoken import unverified_claims
 from pos_client.messages import MESSAGES
+from pos_client.till import OFFLINE_HOLD_DOWN
 from tests.payments import new_signing_key, new_till, new_wallet, payment_app
 from tests.pos_client.conftest import pairing_code, pay_code
 from tests.pos_client.live import LiveServer
@@ -259,6 +260,53 @@ def test_a_revoked_till_forgets_its_credential_and_keeps_its_unsynced_payments(
     assert stored["states"] == ["pending_sync"]
     assert stored["keys"] == ["revoked"]  # no credential, keyset, blocklist or limits
     assert redemptions_of(sessions, code) == 0
+
+
+ENGINE_UNITS = """async () => {
+  const { openStore } = await import("/till/engine/store.js");
+  const { OFFLINE_HOLD_DOWN_MS, ONLINE_TIMEOUT_MS } = await import("/till/engine/till.js");
+  const { SyncLoop } = await import("/till/engine/sync.js");
+  const store = await openStore();
+  const payment = (id) => ({
+    redemption_id: id, kind: "redemption", token: "CC1:X", token_id: "ab", amount_cents: 100,
+    captured_at: new Date().toISOString(), mode: "offline",
+  });
+  const refusal = async (entry) => {
+    try { await store.record(entry); return null; } catch (error) { return error.name; }
+  };
+  await store.record(payment("1-rd-first"));
+  const sameId = await refusal({ ...payment("1-rd-first"), token_id: "cd" });
+  const sameCode = await refusal(payment("1-rd-second"));
+  await store.update({ "1-rd-first": { state: "rejected" } });
+  const afterRejection = await refusal(payment("1-rd-third"));  // a refused try holds nothing
+  const loop = new SyncLoop(null);
+  const waits = [1, 2, 3, 20].map((failures) => {
+    loop.failures = failures;
+    return loop.backoff();
+  });
+  return {
+    sameId, sameCode, afterRejection,
+    states: (await store.entries()).map((e) => e.state),
+    OFFLINE_HOLD_DOWN_MS, ONLINE_TIMEOUT_MS, waits,
+  };
+}"""
+
+
+@PAGE_ONLY
+def test_the_engine_keeps_the_python_tills_journal_rules_and_timings(server, tablet):
+    _, page = tablet
+    page.goto(till_url(server))
+    expect(page.locator("#pair-form")).to_be_visible()
+    found = page.evaluate(ENGINE_UNITS)
+    assert found["sameId"] == "ConstraintError"  # one redemption id, one entry
+    assert found["sameCode"] == "TokenHeldHere"  # one pay code, one payment at this till
+    assert found["afterRejection"] is None
+    assert found["states"] == ["rejected", "pending_sync"]
+    assert found["OFFLINE_HOLD_DOWN_MS"] == OFFLINE_HOLD_DOWN.total_seconds() * 1000
+    assert found["ONLINE_TIMEOUT_MS"] == 3000  # caisse-pos run --online-timeout's default
+    first, second, third, many = found["waits"]
+    assert 1000 <= first <= 2000 and 2000 <= second <= 4000 and 4000 <= third <= 8000
+    assert 150_000 <= many <= 300_000  # capped, with jitter
 
 
 @PAGE_ONLY

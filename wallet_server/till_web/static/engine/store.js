@@ -23,7 +23,9 @@ export const STATES = Object.freeze({
   ABANDONED: "abandoned",
 });
 
-export class TokenHeldHere extends Error {}
+export class TokenHeldHere extends Error {
+  name = "TokenHeldHere";
+}
 
 function request(req) {
   return new Promise((resolve, reject) => {
