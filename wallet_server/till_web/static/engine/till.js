@@ -79,9 +79,10 @@ export class Till {
     return this.offlineUntil !== null && now.getTime() < this.offlineUntil;
   }
 
-  /** A refusal from the server: a 401 means this till's credential is no longer valid. */
+  /** A refusal from the server: its 401 says this till's credential is no longer valid (a
+   * proxy's own 401, without the server's code, is not taken for a revocation). */
   async heard(refusal) {
-    if (refusal.status === 401) await this.onRevoked();
+    if (refusal.status === 401 && refusal.code === "device_not_recognized") await this.onRevoked();
     else this.reachedServer();
   }
 
@@ -222,8 +223,8 @@ export class Till {
   /** The server pays an offline payment within the limits it gave at the till's last
    * complete contact; newer limits (from a heartbeat mid-stretch) may only tighten them. */
   async limits() {
-    const contact = await this.store.get("contact_limits");
-    const latest = (await this.store.get("limits")) ?? contact;
+    const latest = await this.store.get("limits");
+    const contact = (await this.store.get("contact_limits")) ?? latest;
     return Object.fromEntries(
       Object.entries(contact).map(([name, value]) => [name, Math.min(value, latest[name] ?? value)]),
     );
