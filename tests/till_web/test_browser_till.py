@@ -264,7 +264,7 @@ def test_a_revoked_till_forgets_its_credential_and_keeps_its_unsynced_payments(
 
 ENGINE_UNITS = """async () => {
   const { openStore } = await import("/till/engine/store.js");
-  const { OFFLINE_HOLD_DOWN_MS, ONLINE_TIMEOUT_MS } = await import("/till/engine/till.js");
+  const { OFFLINE_HOLD_DOWN_MS, ONLINE_TIMEOUT_MS, Till } = await import("/till/engine/till.js");
   const { SyncLoop } = await import("/till/engine/sync.js");
   const store = await openStore();
   const payment = (id) => ({
@@ -284,8 +284,15 @@ ENGINE_UNITS = """async () => {
     loop.failures = failures;
     return loop.backoff();
   });
+  // the limits of the last complete contact, which newer ones may tighten, never loosen
+  const limits = (amount, count) => ({
+    max_amount_cents: amount, max_count: count, max_total_cents: 50000,
+    max_hours_since_sync: 48, clock_skew_seconds: 300,
+  });
+  await store.put({ contact_limits: limits(5000, 20), limits: limits(9000, 5) });
+  const applied = await new Till(store, { device_id: 1 }, null, {}).limits();
   return {
-    sameId, sameCode, afterRejection,
+    sameId, sameCode, afterRejection, applied,
     states: (await store.entries()).map((e) => e.state),
     OFFLINE_HOLD_DOWN_MS, ONLINE_TIMEOUT_MS, waits,
   };
@@ -302,6 +309,8 @@ def test_the_engine_keeps_the_python_tills_journal_rules_and_timings(server, tab
     assert found["sameCode"] == "TokenHeldHere"  # one pay code, one payment at this till
     assert found["afterRejection"] is None
     assert found["states"] == ["rejected", "pending_sync"]
+    assert found["applied"]["max_amount_cents"] == 5000  # raised since: not paid by the server
+    assert found["applied"]["max_count"] == 5  # lowered since: applied at once
     assert found["OFFLINE_HOLD_DOWN_MS"] == OFFLINE_HOLD_DOWN.total_seconds() * 1000
     assert found["ONLINE_TIMEOUT_MS"] == 3000  # caisse-pos run --online-timeout's default
     first, second, third, many = found["waits"]
