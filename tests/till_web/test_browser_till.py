@@ -73,6 +73,8 @@ def tablet(browser):
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
     page.errors = []
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield context, page
@@ -128,6 +130,9 @@ def test_a_paired_tablet_pays_online_and_the_shop_is_credited(server, sessions, 
     # the credential lives in IndexedDB only: no cookie, nothing in the address
     assert context.cookies() == []
     assert "?" not in page.url and "#" not in page.url
+    # no request anywhere but the wallet server
+    origin = f"http://127.0.0.1:{server.port}/"
+    assert [url for url in page.requested if not url.startswith(origin)] == []
     assert page.errors == []
 
 
@@ -352,6 +357,8 @@ def test_the_till_is_served_with_a_strict_policy(client):
     ):
         assert get(f"/till/{path}")[0] == 200, path
     assert get("/till/sw.js")[1]["Service-Worker-Allowed"] == "/till/"
+    manifest = json.loads(get("/till/manifest.webmanifest")[2])
+    assert manifest["start_url"] == "./" and manifest["icons"][0]["src"] == "icon.svg"
     assert get("/till/vector-runner.html")[0] == 404
     assert get("/till/../pos_client/web.py")[0] == 404
 
