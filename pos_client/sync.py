@@ -200,8 +200,9 @@ class Sync:
         files.save_keyset(server.keyset())
         fetch_blocklist(files, server)
         count, cents = self.till.journal.pending_totals()
-        till = server.heartbeat(count, cents, synced=complete and count == 0)
-        files.save_policy(till["offline_limits"])
+        synced = complete and count == 0
+        till = server.heartbeat(count, cents, synced=synced)
+        files.save_policy(till["offline_limits"], complete_contact=synced)
         if complete and count == 0 and report.started_at is not None:
             # counted from the pass's start: a payment taken meanwhile still counts
             files.save_last_sync(report.started_at)

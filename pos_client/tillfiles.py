@@ -124,8 +124,18 @@ class TillFiles:
         document = self._read("limits.json")
         return OfflineLimits(**document) if document else OfflineLimits()
 
-    def save_policy(self, limits: dict[str, int]) -> None:
-        self._write("limits.json", dict(OfflineLimits(**limits).__dict__))
+    def save_policy(self, limits: dict[str, int], *, complete_contact: bool = True) -> None:
+        """Keep the limits the server sent. Only a complete contact (pairing, or a heartbeat
+        with nothing left to send) may raise them: the server pays an offline payment by
+        the limits of the till's last complete contact, so limits raised in between would
+        let the till accept what the server then refuses. They may always be lowered."""
+        given = OfflineLimits(**limits)
+        if not complete_contact and self._read("limits.json") is not None:
+            kept = self.policy()
+            given = OfflineLimits(
+                **{name: min(value, getattr(kept, name)) for name, value in given.__dict__.items()}
+            )
+        self._write("limits.json", dict(given.__dict__))
 
     # --- sync state ------------------------------------------------------------------------
     def last_sync(self) -> datetime | None:

@@ -60,6 +60,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
     from wallet_server.api.tokens import tokens_blueprint
     from wallet_server.api.wallet import wallet_blueprint
     from wallet_server.pwa import pwa_blueprint
+    from wallet_server.till_web.serve import till_web_blueprint
 
     app.register_blueprint(health_blueprint)
     app.register_blueprint(auth_blueprint, url_prefix="/api/v1/auth")
@@ -68,6 +69,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(coordination_blueprint, url_prefix="/api/v1")
     app.register_blueprint(wallet_blueprint, url_prefix="/api/v1")
     app.register_blueprint(pwa_blueprint, url_prefix="/app")
+    app.register_blueprint(till_web_blueprint, url_prefix="/till")
     from wallet_server.console import register_console
 
     register_console(app)

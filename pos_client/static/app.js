@@ -1,6 +1,10 @@
 // The cashier screen of a Caisse Commune till. Plain ES module, no framework, no outside
 // requests: it talks only to the till's own local server (/api/...), on the same origin.
 // Money is integer cents everywhere; nothing here does arithmetic on floats.
+//
+// One screen, two tills: the Python till serves it on 127.0.0.1 and answers /api/... itself;
+// the wallet server serves it under /till/ (the browser till), where the same /api/... is
+// answered in this page by the engine (wallet_server/till_web/static/engine/).
 
 import {
   formatCents,
@@ -14,6 +18,10 @@ import {
   t,
   todayLocal,
 } from "./i18n.js";
+
+const engine = window.location.pathname.startsWith("/till/")
+  ? await (await import("./engine/index.js")).startTill()
+  : null;
 
 const STATUS_EVERY_MS = 2000;
 const STATUS_TIMEOUT_MS = 5000;
@@ -124,6 +132,7 @@ const state = {
 class TillError extends Error {}
 
 async function api(path, { method = "GET", body, timeoutMs = READ_TIMEOUT_MS } = {}) {
+  if (engine) return callEngine(path, { method, body });
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const headers = { Accept: "application/json", "X-Caisse-POS": "1" };
@@ -145,6 +154,16 @@ async function api(path, { method = "GET", body, timeoutMs = READ_TIMEOUT_MS } =
     throw error instanceof TillError ? error : new TillError(String(error));
   } finally {
     clearTimeout(timer);
+  }
+}
+
+async function callEngine(path, { method, body }) {
+  try {
+    const data = await engine.call(path, { method, body });
+    if (!data || typeof data !== "object") throw new TillError("not a JSON object");
+    return data;
+  } catch (error) {
+    throw error instanceof TillError ? error : new TillError(String(error));
   }
 }
 

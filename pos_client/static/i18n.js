@@ -137,6 +137,20 @@ const STRINGS = {
     report_conflicts: "Conflits",
     report_error: "Impossible de lire le rapport. Réessayez.",
     noscript: "Cette page a besoin de JavaScript.",
+    // the browser till only (served under /till/)
+    insecure_title: "Caisse impossible ici",
+    insecure_text: "Cette page n'est pas protégée (HTTPS). Ouvrez l'adresse en https:// donnée par la coordination.",
+    pair_title: "Associer cette caisse",
+    pair_intro: "Tapez le code d'association donné par la coordination (console, page du commerce).",
+    pair_code: "Code d'association",
+    pair_name: "Nom de cette caisse",
+    pair_name_default: "Caisse tablette",
+    pair_submit: "Associer",
+    pair_busy: "Association…",
+    pair_refused: "Code refusé : {message}",
+    pair_unreachable: "Serveur injoignable : vérifiez la connexion et réessayez.",
+    pair_revoked: "Cette caisse a été révoquée par la coordination : ses paiements non envoyés sont gardés. Associez-la de nouveau pour continuer.",
+    till_start_failed: "La caisse n'a pas pu démarrer : {error}",
   },
   en: {
     app_name: "Caisse Commune",
@@ -270,6 +284,20 @@ const STRINGS = {
     report_conflicts: "Conflicts",
     report_error: "Could not read the report. Try again.",
     noscript: "This page needs JavaScript.",
+    // the browser till only (served under /till/)
+    insecure_title: "The till cannot run here",
+    insecure_text: "This page is not protected (HTTPS). Open the https:// address the coordinators gave you.",
+    pair_title: "Pair this till",
+    pair_intro: "Type the pairing code the coordinators gave you (console, the shop's page).",
+    pair_code: "Pairing code",
+    pair_name: "Name of this till",
+    pair_name_default: "Tablet till",
+    pair_submit: "Pair",
+    pair_busy: "Pairing…",
+    pair_refused: "Code refused: {message}",
+    pair_unreachable: "Server out of reach: check the connection and try again.",
+    pair_revoked: "The coordinators revoked this till: its unsent payments are kept. Pair it again to go on.",
+    till_start_failed: "The till could not start: {error}",
   },
 };
 
@@ -381,4 +409,139 @@ export function formatDay(day) {
 export function todayLocal(now = new Date()) {
   const pad = (n) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+// What the browser till's engine says for the outcomes and refusals it decides itself:
+// the words of pos_client/messages.py, code for code (tests/till_web checks they match).
+export const TILL_MESSAGES = {
+  accepted_online: {
+    fr: "Paiement accepté.",
+    en: "Payment accepted.",
+  },
+  accepted_offline: {
+    fr: "Accepté hors ligne : il sera envoyé au serveur dès le retour de la connexion.",
+    en: "Accepted offline: it will be sent to the server when the connection returns.",
+  },
+  refund_accepted: {
+    fr: "Remboursement effectué.",
+    en: "Refund done.",
+  },
+  refund_queued: {
+    fr: "Remboursement enregistré : il sera envoyé au retour de la connexion.",
+    en: "Refund recorded: it will be sent when the connection returns.",
+  },
+  conflict_paid: {
+    fr: "Payé au commerce, mais ce code avait déjà servi ailleurs : la coordination est prévenue.",
+    en: "Paid to the shop, but this code had been used elsewhere: the coordinators are told.",
+  },
+  offline_too_long: {
+    fr: "Hors ligne depuis trop longtemps : reconnectez la caisse pour accepter des paiements.",
+    en: "Offline for too long: reconnect the till to accept payments.",
+  },
+  offline_limit: {
+    fr: "Limite hors ligne atteinte : ce paiement attendra le retour de la connexion.",
+    en: "Offline limit reached: this payment must wait for the connection.",
+  },
+  token_online_only: {
+    fr: "Ce code ne peut pas servir hors ligne : demandez un code « hors ligne ».",
+    en: "This code cannot be used offline: ask for an offline code.",
+  },
+  token_already_used: {
+    fr: "Ce code a déjà servi à cette caisse.",
+    en: "This code was already used at this till.",
+  },
+  amount_exceeds_cap: {
+    fr: "Le montant dépasse ce que ce code peut payer.",
+    en: "The amount exceeds what this code can pay.",
+  },
+  amount_missing: {
+    fr: "Saisissez d'abord le montant.",
+    en: "Enter the amount first.",
+  },
+  pin_needs_connection: {
+    fr: "Pas de connexion : le paiement par code PIN est impossible. Le participant n'a rien payé.",
+    en: "No connection: PIN payment is not possible. The participant was not charged.",
+  },
+  not_paid_no_connection: {
+    fr: "Pas de connexion et paiement hors ligne impossible : rien n'a été payé.",
+    en: "No connection and offline payment not possible: nothing was paid.",
+  },
+  refund_too_large: {
+    fr: "Le remboursement dépasse ce qui reste de ce paiement.",
+    en: "The refund exceeds what is left of this payment.",
+  },
+  payment_not_found: {
+    fr: "Paiement introuvable à cette caisse.",
+    en: "Payment not found at this till.",
+  },
+  payment_not_refundable: {
+    fr: "Ce paiement a été refusé : il n'y a rien à rembourser.",
+    en: "This payment was refused: there is nothing to refund.",
+  },
+  auto_refunded: {
+    fr: "Le serveur avait reçu ce paiement refusé à la caisse : il a été remboursé.",
+    en: "The server had received this payment the till refused: it was refunded.",
+  },
+  not_received: {
+    fr: "Le serveur n'a jamais reçu ce paiement : rien n'a été payé.",
+    en: "The server never received this payment: nothing was paid.",
+  },
+  server_error: {
+    fr: "Le serveur a répondu par une erreur inattendue.",
+    en: "The server answered with an error.",
+  },
+  too_large: {
+    fr: "Ce n'est pas un code de paiement.",
+    en: "This is not a pay code.",
+  },
+  bad_prefix: {
+    fr: "Ce n'est pas un code de paiement.",
+    en: "This is not a pay code.",
+  },
+  malformed: {
+    fr: "Code illisible : scannez-le encore.",
+    en: "Unreadable code: scan it again.",
+  },
+  unsupported_algorithm: {
+    fr: "Code non reconnu.",
+    en: "Code not recognised.",
+  },
+  unsupported_version: {
+    fr: "Code d'une version inconnue : mettez la caisse à jour.",
+    en: "Code from an unknown version: update the till.",
+  },
+  unknown_key: {
+    fr: "Code signé par une clé inconnue de cette caisse.",
+    en: "Code signed by a key this till does not know.",
+  },
+  key_not_valid: {
+    fr: "Code signé par une clé qui n'est plus valable.",
+    en: "Code signed by a key no longer valid.",
+  },
+  bad_signature: {
+    fr: "Code falsifié ou abîmé : refusé.",
+    en: "Forged or damaged code: refused.",
+  },
+  token_expired: {
+    fr: "Ce code a expiré : demandez un nouveau code.",
+    en: "This code has expired: ask for a new one.",
+  },
+  token_not_yet_valid: {
+    fr: "Ce code n'est pas encore valable : vérifiez l'heure de la caisse.",
+    en: "This code is not valid yet: check the till's clock.",
+  },
+  token_revoked: {
+    fr: "Ce code de paiement a été annulé.",
+    en: "This pay code was revoked.",
+  },
+  wallet_blocked: {
+    fr: "Ce porte-monnaie est bloqué : orientez la personne vers la coordination.",
+    en: "This wallet is blocked: refer the person to the coordinators.",
+  },
+};
+
+/** A till message {fr, en} by its code (the server's error words when unknown). */
+export function tillMessage(code) {
+  const words = TILL_MESSAGES[code] ?? TILL_MESSAGES.server_error;
+  return { fr: words.fr, en: words.en };
 }

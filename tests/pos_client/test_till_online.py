@@ -122,3 +122,25 @@ def test_the_cached_blocklist_forgets_codes_long_expired_and_reads_an_older_cach
     blocklist, cursor = files.blocklist()
     assert blocklist.token_ids == {bytes.fromhex("aa" * 16), bytes.fromhex("cc" * 16)}
     assert blocklist.wallets == {"P-7KX2-M9QD"} and cursor == 5
+
+
+def test_only_a_complete_contact_raises_the_offline_limits_a_till_keeps(tmp_path):
+    # The server pays offline payments by the limits of the till's last complete contact:
+    # limits raised by a coordinator reach the till at any heartbeat, but a till that
+    # still has payments to send must not use them before the server counts them.
+    from offline_rules.limits import OfflineLimits
+
+    files = TillFiles(tmp_path / "till")
+    files.folder.mkdir(parents=True, exist_ok=True)
+    paired = OfflineLimits(max_amount_cents=5_000, max_count=20, max_total_cents=50_000)
+    files.save_policy(paired.__dict__)
+    raised = OfflineLimits(max_amount_cents=9_000, max_count=40, max_total_cents=90_000)
+    files.save_policy(raised.__dict__, complete_contact=False)
+    assert files.policy() == paired
+    lowered = OfflineLimits(max_amount_cents=9_000, max_count=5, max_total_cents=90_000)
+    files.save_policy(lowered.__dict__, complete_contact=False)
+    assert files.policy() == OfflineLimits(
+        max_amount_cents=5_000, max_count=5, max_total_cents=50_000
+    )
+    files.save_policy(raised.__dict__)
+    assert files.policy() == raised

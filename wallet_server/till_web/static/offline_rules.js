@@ -246,6 +246,14 @@ export function readToken(text) {
   return { kid, message };
 }
 
+/** paytoken.unverified_claims(text).token_id, as hex: what a till indexes its journal by
+ * before it verifies anything (the offline rules verify the code itself). Throws a
+ * TokenError for a text that is not a pay code. */
+export function unverifiedTokenId(text) {
+  const { message } = readToken(text);
+  return hex(claimsFromCbor(parseSign1(message).payload).tokenId);
+}
+
 /** paytoken.cose.verify1: the payload of a COSE_Sign1 whose EdDSA signature `entry` checks. */
 async function verify1(message, entry) {
   const { protectedBytes, header, payload, signature } = parseSign1(message);
