@@ -2,10 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
+from bench.sim_checks import Verdict, _payments_agree
 from bench.sim_fund import rogue_shop_sizes
 from bench.sim_rogue_checks import Paid, beyond_limits, exposure_cents, fund_loss_cents
 from bench.sim_rogue_till import ContactWindow, RogueCapture
 from bench.simulate import rogue_count
+from pos_client.journal import JournalEntry, JournalState
 
 T0 = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 ROGUE, SHOP = 7, 3
@@ -130,3 +132,25 @@ def test_rogues_default_to_a_tenth_of_the_tills_and_collude_in_twos_and_threes()
     assert rogue_shop_sizes(4) == [2, 2]
     assert rogue_shop_sizes(5) == [3, 2]
     assert rogue_shop_sizes(7) == [3, 2, 2]
+
+
+def _rejected_at_till(redemption_id):
+    entry = JournalEntry(
+        redemption_id, "redemption", "CC1:x", "ab" * 16, None, 500, T0, "offline",
+        JournalState.REJECTED, {"code": "token_already_used"}, True,
+    )  # fmt: skip
+    return {redemption_id: (1, entry)}
+
+
+def test_a_same_shop_second_use_refused_by_the_server_is_not_lost():
+    verdict = Verdict()
+    journal = _rejected_at_till("1-rd-a")
+    _payments_agree(verdict, {}, journal, {"1-rd-a": 500}, paid_at_shop_before={"1-rd-a"})
+    assert (verdict.lost, verdict.already_paid_at_shop) == (0, 1)
+
+
+def test_a_payment_shown_accepted_then_refused_for_another_reason_is_lost():
+    verdict = Verdict()
+    journal = _rejected_at_till("1-rd-a")
+    _payments_agree(verdict, {}, journal, {"1-rd-a": 500}, paid_at_shop_before=set())
+    assert (verdict.lost, verdict.already_paid_at_shop) == (1, 0)
