@@ -50,6 +50,7 @@ TRICKS = (
 #: how many times a request without an answer is sent again (same ids: idempotent)
 RESENDS = 3
 CANCEL_PATH = "/api/v1/me/tokens/{token_id}/cancel"
+PAID_ANSWERS = ("accepted", "conflict")
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ class RogueTill:
             return
         planned = getattr(self, f"_{trick}")(server_url, client)
         if planned:
-            self._send(client, planned)
+            self._send(client, planned, server_url)
 
     def contact(self, client: ServerClient) -> bool:
         """A synced heartbeat: the server opens a new window. False (and the rogue stops) if
@@ -251,16 +252,15 @@ class RogueTill:
         """A code its owner cancelled, fetched on the blocklist, then back-dated to before."""
         planned: list[Planned] = []
         for code in self._fresh(url, 1):
-            if not _cancel(url, self._owner[code.token_id], code) or not self._fetch_blocklist(
-                client
-            ):
+            owner = self._owner.pop(code.token_id)  # cancelled here, not again after
+            if not _cancel(url, owner, code) or not self._fetch_blocklist(client):
                 continue
             captured = max(self._now() - timedelta(seconds=20), self.window.opened_after)
             planned.append(Planned(REVOKED, code, self._amount_within(code), captured))
         return planned
 
     # --- the wire --------------------------------------------------------------------------
-    def _send(self, client: ServerClient, planned: list[Planned]) -> None:
+    def _send(self, client: ServerClient, planned: list[Planned], url: str) -> None:
         bodies: list[dict[str, Any]] = []
         for item in planned:
             self.sent += 1
@@ -290,8 +290,20 @@ class RogueTill:
                     code=answer.get("code"),
                 )
             )
-            if item.code not in self.seen:
+        self._tidy(planned, [answers.get(body["redemption_id"], {}) for body in bodies], url)
+
+    def _tidy(self, planned: list[Planned], answers: list[dict[str, Any]], url: str) -> None:
+        """Paid codes join what this shop's tills replay; a fresh code refused everywhere is
+        cancelled by its owner (a participant holds only a few open codes at a time)."""
+        for item, answer in zip(planned, answers, strict=True):
+            if answer.get("status") in PAID_ANSWERS and item.code not in self.seen:
                 self.seen.append(item.code)
+        paid = {code.token_id for code in self.seen}
+        for item, answer in zip(planned, answers, strict=True):
+            owner = self._owner.get(item.code.token_id)
+            if answer.get("status") == "rejected" and owner and item.code.token_id not in paid:
+                del self._owner[item.code.token_id]
+                _cancel(url, owner, item.code)
 
     def _answers(
         self, client: ServerClient, bodies: list[dict[str, Any]]
