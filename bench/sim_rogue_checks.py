@@ -65,6 +65,9 @@ class RogueVerdict:
     #: every conflict's amount (wallets charged below what they held), and the rogues' part
     conflict_cents: int = 0
     rogue_conflict_cents: int = 0
+    #: conflicts opened at honest tills on codes a rogue had been paid for first: the rogue
+    #: synced first, so the honest shop is the "second shop" whose payout is held back
+    honest_conflict_after_rogue_cents: int = 0
     held_back_cents: int = 0
     fund_loss_cents: int = 0
     exposure_cents: int = 0
@@ -243,14 +246,16 @@ def _answers_agree(
 
 
 def _money(session: Session, verdict: RogueVerdict, rogue_paid: set[str]) -> None:
-    for redemption_id, amount in session.execute(
-        select(Redemption.redemption_id, Conflict.amount_cents).join(
-            Redemption, Redemption.id == Conflict.redemption_id
-        )
-    ):
+    first_paid_by_rogue = _first_paid_by_rogue(session, rogue_paid)
+    conflicts = select(Redemption.redemption_id, Redemption.token_id, Conflict.amount_cents).join(
+        Redemption, Redemption.id == Conflict.redemption_id
+    )
+    for redemption_id, token_id, amount in session.execute(conflicts):
         verdict.conflict_cents += amount
         if redemption_id in rogue_paid:
             verdict.rogue_conflict_cents += amount
+        elif token_id in first_paid_by_rogue:
+            verdict.honest_conflict_after_rogue_cents += amount
     held: dict[int, int] = defaultdict(int)
     open_conflicts = select(Redemption.shop_id, Conflict.amount_cents).join(
         Redemption, Redemption.id == Conflict.redemption_id
@@ -282,6 +287,16 @@ def _money(session: Session, verdict: RogueVerdict, rogue_paid: set[str]) -> Non
         ).where(PosDevice.revoked_at.is_(None))
     ).all()
     verdict.exposure_cents = exposure_cents((a, c, t) for a, c, t in devices)
+
+
+def _first_paid_by_rogue(session: Session, rogue_paid: set[str]) -> set[str]:
+    """The codes a rogue was paid for before any other till."""
+    first: dict[str, str] = {}
+    rows = select(Redemption.token_id, Redemption.redemption_id).order_by(Redemption.id)
+    for token_id, redemption_id in session.execute(rows):
+        if token_id:
+            first.setdefault(token_id, redemption_id)
+    return {token_id for token_id, first_id in first.items() if first_id in rogue_paid}
 
 
 def _utc(moment: datetime) -> datetime:

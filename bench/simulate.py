@@ -97,6 +97,9 @@ class SimRun:
             "rogue_honoured": rogue.honoured if rogue else None,
             "rogue_honoured_cents": rogue.honoured_cents if rogue else None,
             "rogue_conflict_cents": rogue.rogue_conflict_cents if rogue else None,
+            "honest_conflict_after_rogue_cents": (
+                rogue.honest_conflict_after_rogue_cents if rogue else None
+            ),
             "conflict_cents": rogue.conflict_cents if rogue else None,
             "held_back_cents": rogue.held_back_cents if rogue else None,
             "fund_loss_cents": rogue.fund_loss_cents if rogue else None,
@@ -316,7 +319,9 @@ def _rogue_lines(run: SimRun) -> list[str]:
         f"{dict(sorted(rogue.refused.items()))}",
         f"{run.db}: rogue honoured {rogue.honoured} payments, {_euros(rogue.honoured_cents)} €; "
         f"conflicts {_euros(rogue.conflict_cents)} € (rogues' "
-        f"{_euros(rogue.rogue_conflict_cents)} €); held back {_euros(rogue.held_back_cents)} €",
+        f"{_euros(rogue.rogue_conflict_cents)} €, honest tills' after a rogue was paid first "
+        f"{_euros(rogue.honest_conflict_after_rogue_cents)} €); "
+        f"held back {_euros(rogue.held_back_cents)} €",
         f"{run.db}: fund loss {_euros(rogue.fund_loss_cents)} € (wallets below zero less what "
         f"is held back from the shops' payouts) ≤ exposure {_euros(rogue.exposure_cents)} € "
         "(Σ over active tills of min(max total, max count × max amount)): "
