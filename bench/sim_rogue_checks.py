@@ -13,8 +13,9 @@ of these counts once in `paid_beyond_limits`.
 The fund's loss and the exposure it must stay within:
 
 - loss = what wallets below zero owe (only conflicts may take them there), less what is held
-  back from the shops' payouts (open conflicts and open refused captures, at most the
-  shop's balance: a payout cannot hold back more than it pays);
+  back from the shops' payouts for their open conflicts (at most each shop's balance: a
+  payout cannot hold back more than it pays). Open refused captures are held back too, and
+  reported, but they were never credited: they do not offset the loss;
 - exposure = Σ over the active tills of min(max_total_cents, max_count × max_amount_cents):
   the most every till together may accept offline in one window each, the double spends it
   could take before its next contact.
@@ -257,11 +258,13 @@ def _money(session: Session, verdict: RogueVerdict, rogue_paid: set[str]) -> Non
         elif token_id in first_paid_by_rogue:
             verdict.honest_conflict_after_rogue_cents += amount
     held: dict[int, int] = defaultdict(int)
+    for_conflicts: dict[int, int] = defaultdict(int)
     open_conflicts = select(Redemption.shop_id, Conflict.amount_cents).join(
         Redemption, Redemption.id == Conflict.redemption_id
     )
     for shop_id, amount in session.execute(open_conflicts.where(Conflict.status == "open")):
         held[shop_id] += amount
+        for_conflicts[shop_id] += amount
     open_refusals = select(RefusedCapture.shop_id, RefusedCapture.amount_cents).where(
         RefusedCapture.status == "open"
     )
@@ -278,7 +281,7 @@ def _money(session: Session, verdict: RogueVerdict, rogue_paid: set[str]) -> Non
         select(Account).join(Participant, Participant.account_id == Account.id)
     )
     below_zero = sum(-wallet.balance for wallet in wallets if wallet.balance < 0)
-    verdict.fund_loss_cents = fund_loss_cents(below_zero, held, balances)
+    verdict.fund_loss_cents = fund_loss_cents(below_zero, for_conflicts, balances)
     devices = session.execute(
         select(
             PosDevice.offline_max_amount_cents,

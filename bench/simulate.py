@@ -323,7 +323,8 @@ def _rogue_lines(run: SimRun) -> list[str]:
         f"{_euros(rogue.honest_conflict_after_rogue_cents)} €); "
         f"held back {_euros(rogue.held_back_cents)} €",
         f"{run.db}: fund loss {_euros(rogue.fund_loss_cents)} € (wallets below zero less what "
-        f"is held back from the shops' payouts) ≤ exposure {_euros(rogue.exposure_cents)} € "
+        "the shops' payouts hold back for open conflicts, at most each shop's balance) "
+        f"≤ exposure {_euros(rogue.exposure_cents)} € "
         "(Σ over active tills of min(max total, max count × max amount)): "
         + ("yes" if rogue.fund_loss_cents <= rogue.exposure_cents else "NO"),
         f"{run.db}: same-shop second uses refused, not lost (already_paid_at_shop): "
