@@ -98,6 +98,12 @@ BENCHMARKS: dict[str, Benchmark] = {
             options=(
                 ("seed", 1, "the run's seed: the same seed replays the same faults"),
                 ("devices", 50, "how many tills"),
+                (
+                    "rogues",
+                    -1,
+                    "rogue tills next to the honest ones (-1: a tenth of the tills, at least 1 "
+                    "from 3 tills)",
+                ),
             ),
         ),
     )

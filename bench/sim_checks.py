@@ -8,7 +8,7 @@ lost to them stays within the worst-case exposure its offline limits allow.
 """
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from wallet_server.config import TokenSettings
 from wallet_server.ledger import Account
 from wallet_server.participants.models import Participant
 from wallet_server.pos.limits import worst_case_exposure_cents
-from wallet_server.pos.models import Conflict, Redemption, Refund
+from wallet_server.pos.models import Conflict, Redemption, Refund, RefusedCapture
 from wallet_server.shops.models import Shop
 
 CREDITED = (JournalState.SYNCED, JournalState.CONFLICT)
@@ -32,6 +32,10 @@ class Verdict:
     lost: int = 0
     #: payments credited more than once, or credited with no till having accepted them
     duplicated: int = 0
+    #: payments shown accepted offline whose code that shop had already been paid for: the
+    #: server refuses them (token_already_used), the shop lost nothing, and neither did the
+    #: participant; not lost
+    already_paid_at_shop: int = 0
     credited: int = 0
     refunds: int = 0
     conflicts: int = 0
@@ -72,16 +76,21 @@ def check(
     journals: list[TillJournal],
     shown_accepted: Mapping[str, int],
     settings: TokenSettings,
+    unjournaled: frozenset[int] = frozenset(),
 ) -> Verdict:
-    """`shown_accepted`: redemption id → amount, for every payment a cashier saw accepted."""
+    """`shown_accepted`: redemption id → amount, for every payment a cashier saw accepted;
+    `unjournaled`: tills that keep no journal (the rogues, checked by bench.sim_rogue_checks)."""
     verdict = Verdict()
-    redemptions = {r.redemption_id: r for r in session.scalars(select(Redemption))}
+    every = {r.redemption_id: r for r in session.scalars(select(Redemption))}
+    redemptions = {k: r for k, r in every.items() if r.device_id not in unjournaled}
     refunds = {r.refund_id: r for r in session.scalars(select(Refund))}
     verdict.credited, verdict.refunds = len(redemptions), len(refunds)
     by_id = {e.redemption_id: (j.device_id, e) for j in journals for e in j.entries}
-    _payments_agree(verdict, redemptions, by_id, shown_accepted)
+    _payments_agree(
+        verdict, redemptions, by_id, shown_accepted, _paid_at_shop_before(session, every)
+    )
     _refunds_agree(verdict, refunds, redemptions, by_id)
-    _no_double_credit(verdict, redemptions)
+    _no_double_credit(verdict, every, unjournaled)
     _shops_agree(session, verdict)
     _wallets_within_conflicts(session, verdict)
     verdict.exposure_cents = worst_case_exposure_cents(session, settings)
@@ -97,10 +106,15 @@ def _payments_agree(
     redemptions: Mapping[str, Redemption],
     journal: Mapping[str, tuple[int, JournalEntry]],
     shown_accepted: Mapping[str, int],
+    paid_at_shop_before: Set[str],
 ) -> None:
     for redemption_id, amount in shown_accepted.items():
         found = journal.get(redemption_id)
         stored = redemptions.get(redemption_id)
+        rejected = found is not None and found[1].state == JournalState.REJECTED
+        if rejected and not stored and redemption_id in paid_at_shop_before:
+            verdict.already_paid_at_shop += 1
+            continue
         if found is None or found[1].state not in CREDITED or stored is None:
             verdict.lost += 1
             state = found[1].state if found else "not journaled"
@@ -154,10 +168,26 @@ def _refunds_agree(
             verdict.problem(f"refund {redemption_id} still waiting after the final sync")
 
 
-def _no_double_credit(verdict: Verdict, redemptions: Mapping[str, Redemption]) -> None:
+def _paid_at_shop_before(session: Session, redemptions: Mapping[str, Redemption]) -> set[str]:
+    """Offline payments refused because their shop had been paid for the code: the
+    refusal says so and the database agrees."""
+    paid = {(r.shop_id, r.token_id) for r in redemptions.values()}
+    refused = session.scalars(
+        select(RefusedCapture).where(RefusedCapture.code == "token_already_used")
+    )
+    return {r.redemption_id for r in refused if (r.shop_id, r.token_id) in paid}
+
+
+def _no_double_credit(
+    verdict: Verdict, redemptions: Mapping[str, Redemption], unjournaled: frozenset[int]
+) -> None:
     """One pay code credited twice at one till is a till's bug; across tills, a recorded
-    double-spend conflict."""
-    per_till = Counter((r.device_id, r.token_id) for r in redemptions.values() if r.token_id)
+    double-spend conflict. (A rogue's are counted by bench.sim_rogue_checks.)"""
+    per_till = Counter(
+        (r.device_id, r.token_id)
+        for r in redemptions.values()
+        if r.token_id and r.device_id not in unjournaled
+    )
     for (device_id, token_id), count in per_till.items():
         if count > 1:
             verdict.duplicated += count - 1

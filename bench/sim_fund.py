@@ -34,6 +34,10 @@ TOKENS_PATH = "/api/v1/me/tokens"
 TOKEN_CAP_CENTS = 2_000
 TILLS_PER_SHOP = 3
 FRAUDSTER_SHARE = 10
+#: participants who pay at the rogue tills (who, not what, is rogue there), per rogue till
+CUSTOMERS_PER_ROGUE = 10
+#: what each of them holds: far more than the rogues can make them spend
+CUSTOMER_CENTS = 200 * TOKEN_CAP_CENTS
 
 
 @dataclass(frozen=True)
@@ -73,10 +77,30 @@ class Phone:
 class Fund:
     phones: list[Phone]
     pairing_codes: list[str]
+    #: the rogue tills' pairing codes, by shop: the tills of one shop collude
+    rogue_pairing_codes: list[list[str]] = field(default_factory=list)
+    #: the rogue tills' customers: phones apart, so that honest participants are untouched
+    customers: list[Phone] = field(default_factory=list)
+
+
+def rogue_shop_sizes(rogues: int) -> list[int]:
+    """Rogue tills by shop: threes and twos (colluding), a lone one only if alone."""
+    sizes = []
+    while rogues > 0:
+        size = 3 if rogues >= 3 and rogues != 4 else min(rogues, 2)
+        sizes.append(size)
+        rogues -= size
+    return sizes
 
 
 def seed_fund(
-    session: Session, key_dir: Path, *, tills: int, participants: int, cents_each: int
+    session: Session,
+    key_dir: Path,
+    *,
+    tills: int,
+    participants: int,
+    cents_each: int,
+    rogues: int = 0,
 ) -> Fund:
     ensure_fund_accounts(session)
     rotate_signing_key(session, KeyStore(key_dir))
@@ -86,16 +110,25 @@ def seed_fund(
         change_shop_status(session, shop, ShopStatus.APPROVED)
         for _ in range(min(TILLS_PER_SHOP, tills - len(codes))):
             codes.append(create_pairing_code(session, shop, actor=ACTOR).code)
+    rogue_codes = []
+    for index, size in enumerate(rogue_shop_sizes(rogues)):
+        shop = add_shop(session, name=f"Commerce voyou {index}")
+        change_shop_status(session, shop, ShopStatus.APPROVED)
+        rogue_codes.append(
+            [create_pairing_code(session, shop, actor=ACTOR).code for _ in range(size)]
+        )
+    customers = CUSTOMERS_PER_ROGUE * rogues
     people = enroll_many(
         session,
-        [Enrollment(enrolled_month="2026-01", name=f"Simulé {i}") for i in range(participants)],
+        [Enrollment(enrolled_month="2026-01", name=f"Simulé {i}") for i in range(participants)]
+        + [Enrollment(enrolled_month="2026-01", name=f"Client {i}") for i in range(customers)],
         actor=ACTOR,
     )
     fraudsters = {index for index in range(participants) if index % FRAUDSTER_SHARE == 0}
     # a fraudster holds three codes' worth: enough to start, soon below zero if they cheat
     amounts = [
         3 * TOKEN_CAP_CENTS if index in fraudsters else cents_each for index in range(participants)
-    ]
+    ] + [CUSTOMER_CENTS] * customers
     record_subsidy(
         session,
         funder="simulation",
@@ -129,7 +162,7 @@ def seed_fund(
         Phone(bind_device(session, person, label="sim").credential, index in fraudsters)
         for index, person in enumerate(people)
     ]
-    return Fund(phones, codes)
+    return Fund(phones[:participants], codes, rogue_codes, phones[participants:])
 
 
 def cents_each(payments: int, participants: int) -> int:

@@ -28,6 +28,7 @@ from bench.sim_faults import (
 )
 from bench.sim_fund import PayCode, Phone, pick_amount
 from bench.sim_network import UP
+from bench.sim_rogue_till import RogueTill
 from bench.sim_tills import HostDied, TillHost
 from bench.sim_world import ServerControl, Tills
 from pos_client.journal import Journal, JournalEntry, JournalState
@@ -42,6 +43,8 @@ FRAUD_AT_OFFLINE_TILL = 0.3
 REFUND_RATE = 0.02
 SYNC_RATE = 0.25
 RETRY_RATE = 0.7
+#: how often, after a tick, one of the rogue tills plays one of its tricks
+ROGUE_TURN_RATE = 0.5
 #: rounds of syncing every till at the end, until none has anything left to send
 HEAL_ROUNDS = 20
 
@@ -92,9 +95,16 @@ class Simulation:
         faults: list[Fault],
         payments: int,
         log: Log,
+        rogues: list[RogueTill] | None = None,
+        rogue_rng: random.Random | None = None,
     ) -> None:
         self.rng, self.server, self.tills, self.phones = rng, server, tills, phones
         self.faults, self.payments, self.log = list(faults), payments, log
+        #: rogue tills play between ticks, with their own random numbers: the honest tills'
+        #: workload and faults are the same with or without them
+        self.rogues, self.rogue_rng = rogues or [], rogue_rng or random.Random(0)
+        #: pay codes accepted at honest tills, for the rogues to cash again
+        self.shown_codes: list[PayCode] = []
         self.tally = Tally()
         self.partitions: list[tuple[int, int, str]] = []  # (ends at, till, state)
         self.host_back_at: dict[int, int] = {}
@@ -117,6 +127,8 @@ class Simulation:
                 with self._timed("faults"):
                     self._strike_and_heal()
                 self._tick()
+                with self._timed("rogue tills"):
+                    self._rogue_turn()
                 progress(f"  {self.tally.attempted}/{self.payments} payments")
             with self._timed("final sync"):
                 self._heal_everything()
@@ -169,6 +181,13 @@ class Simulation:
         self.crash_mid_payment -= set(by_host)
         if not ready:
             time.sleep(0.05)  # nothing could pay this tick (server down, no codes): wait
+
+    def _rogue_turn(self) -> None:
+        """Between ticks, on the main thread: the server is neither stopped nor killed
+        while a rogue talks to it, so every request of a rogue gets its answer."""
+        if not self.rogues or not self.server.up or self.rogue_rng.random() >= ROGUE_TURN_RATE:
+            return
+        self.rogue_rng.choice(self.rogues).turn(self.server.url)
 
     @contextmanager
     def _timed(self, phase: str) -> Iterator[None]:
@@ -281,6 +300,7 @@ class Simulation:
             self.paid_at.setdefault(payment.till, []).append(
                 (answer["redemption_id"], payment.amount)
             )
+            self.shown_codes.append(payment.code)
             if payment.double_spend:
                 tally.double_spends_accepted += 1
             elif payment.phone is not None and payment.phone.fraudster:

@@ -18,7 +18,9 @@ import sys
 import tempfile
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +31,17 @@ from bench.sim_checks import Verdict, check, read_journals
 from bench.sim_faults import KINDS, plan_faults
 from bench.sim_fund import TOKEN_CAP_CENTS, cents_each, seed_fund
 from bench.sim_network import Line
+from bench.sim_rogue_checks import RogueVerdict, check_rogues
+from bench.sim_rogue_till import ROGUE_LIMITS, RogueBook, RogueTill
 from bench.sim_run import Simulation, Tally
 from bench.sim_world import ServerControl, Tills
 from pos_client.pairing import pair
+from pos_client.server import ServerClient
 from wallet_server import migrations
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
+from wallet_server.pos.devices import set_offline_limits
+from wallet_server.pos.models import PosDevice
 
 NAME = "simulate"
 SCHEMA = "bench_simulate"
@@ -52,6 +59,9 @@ class SimRun:
     seconds: float | None = None
     tally: Tally | None = None
     verdict: Verdict | None = None
+    rogues: int = 0
+    rogue_verdict: RogueVerdict | None = None
+    rogue_book: RogueBook | None = None
     ledger_ok: bool | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -68,12 +78,40 @@ class SimRun:
             "fault_kinds": dict(tally.faults) if tally else None,
             "lost": verdict.lost if verdict else None,
             "duplicated": verdict.duplicated if verdict else None,
+            "already_paid_at_shop": verdict.already_paid_at_shop if verdict else None,
             "conflicts": verdict.conflicts if verdict else None,
             "conflict_loss_cents": verdict.conflict_loss_cents if verdict else None,
             "exposure_cents": verdict.exposure_cents if verdict else None,
+            **self._rogue_dict(),
             "ledger_ok": self.ledger_ok,
             "reason": self.reason or None,
         }
+
+    def _rogue_dict(self) -> dict[str, Any]:
+        rogue, book = self.rogue_verdict, self.rogue_book
+        return {
+            "rogues": self.rogues,
+            "paid_beyond_limits": rogue.paid_beyond_limits if rogue else None,
+            "rogue_refused": dict(sorted(rogue.refused.items())) if rogue else None,
+            "rogue_tricks": dict(sorted(book.tricks.items())) if book else None,
+            "rogue_honoured": rogue.honoured if rogue else None,
+            "rogue_honoured_cents": rogue.honoured_cents if rogue else None,
+            "rogue_conflict_cents": rogue.rogue_conflict_cents if rogue else None,
+            "honest_conflict_after_rogue_cents": (
+                rogue.honest_conflict_after_rogue_cents if rogue else None
+            ),
+            "conflict_cents": rogue.conflict_cents if rogue else None,
+            "held_back_cents": rogue.held_back_cents if rogue else None,
+            "fund_loss_cents": rogue.fund_loss_cents if rogue else None,
+            "fund_exposure_cents": rogue.exposure_cents if rogue else None,
+        }
+
+
+def rogue_count(option: int, tills: int) -> int:
+    """`--rogues`: as asked, or by default (-1) a tenth of the tills, at least 1 from 3."""
+    if option >= 0:
+        return option
+    return max(1, tills // 10) if tills >= 3 else 0
 
 
 def _ledger_verified(url: str) -> bool:
@@ -92,6 +130,7 @@ def _ledger_verified(url: str) -> bool:
 def _simulate(db: str, url: str, config: RunConfig, run: SimRun) -> None:
     seed, payments = run.seed, config.size
     tills_count = config.options.get("devices", 50)
+    run.rogues = rogue_count(config.options.get("rogues", -1), tills_count)
     hosts = max(1, min(MAX_HOSTS, tills_count))
     participants = max(30, tills_count * 4)
     rng = random.Random(seed)
@@ -113,6 +152,7 @@ def _simulate(db: str, url: str, config: RunConfig, run: SimRun) -> None:
                 tills=tills_count,
                 participants=participants,
                 cents_each=cents_each(payments, participants),
+                rogues=run.rogues,
             )
             session.commit()
         server = ServerControl(url, instance, SERVER_ENVIRONMENT, log)
@@ -134,7 +174,10 @@ def _simulate(db: str, url: str, config: RunConfig, run: SimRun) -> None:
                 faults=faults,
                 payments=payments,
                 log=log,
+                rogue_rng=random.Random(f"rogues:{seed}"),
             )
+            run.rogue_book = RogueBook()
+            simulation.rogues = _pair_rogues(server.url, sessions, fund, simulation, run.rogue_book)
             run.tally = simulation.run()
             run.seconds = time.perf_counter() - started
         finally:
@@ -151,14 +194,51 @@ def _simulate(db: str, url: str, config: RunConfig, run: SimRun) -> None:
                 read_journals(device_ids),
                 run.tally.shown_accepted,
                 TokenSettings(cap_cents=TOKEN_CAP_CENTS),
+                unjournaled=frozenset(w.device_id for w in run.rogue_book.windows),
             )
+            run.rogue_verdict = check_rogues(session, run.rogue_book)
         run.ledger_ok = _ledger_verified(url)
     engine.dispose()
-    run.problems += run.tally.errors + run.verdict.problems
+    run.problems += run.tally.errors + run.verdict.problems + run.rogue_verdict.problems
+    run.problems += run.rogue_book.errors
     if not run.ledger_ok:
         run.problems.append("caisse ledger verify failed")
-    if not run.verdict.ok or run.problems:
+    if not run.verdict.ok or not run.rogue_verdict.ok or run.problems:
         run.status, run.reason = "failed", "; ".join(run.problems[:5])
+
+
+def _pair_rogues(
+    url: str, sessions: Any, fund: Any, simulation: Simulation, book: RogueBook
+) -> list[RogueTill]:
+    """Pair the rogue tills through the API, as honest ones are, then give them the rogue
+    limits (a coordinator's change: each receives them at its first synced heartbeat)."""
+    rogues = []
+    for shop, codes in enumerate(fund.rogue_pairing_codes):
+        seen_at_shop: list[Any] = []  # the codes this shop's colluding tills share
+        for index, code in enumerate(codes):
+            asked_at = datetime.now(UTC)
+            till = ServerClient(url, timeout=15).pair(code, f"Caisse voyou {shop}.{index}")
+            rogues.append(
+                RogueTill(
+                    device_id=int(till["device_id"]),
+                    credential=till["credential"],
+                    paired_at=asked_at,
+                    pairing_limits=till["offline_limits"],
+                    rng=random.Random(f"rogue:{simulation.rogue_rng.random()}"),
+                    customers=fund.customers,
+                    seen_at_shop=seen_at_shop,
+                    shown_at_honest_shops=simulation.shown_codes,
+                    book=book,
+                )
+            )
+    with sessions() as session:
+        for rogue in rogues:
+            device = session.get(PosDevice, rogue.device_id)
+            set_offline_limits(
+                session, device, ROGUE_LIMITS, TokenSettings(cap_cents=TOKEN_CAP_CENTS)
+            )
+        session.commit()
+    return rogues
 
 
 def _run_on(db: str, config: RunConfig) -> SimRun:
@@ -192,6 +272,11 @@ def _lines(runs: list[SimRun], config: RunConfig) -> list[str]:
                 "conflicts",
                 "loss €",
                 "exposure €",
+                "rogues",
+                "beyond limits",
+                "rogue refused",
+                "fund loss €",
+                "fund exposure €",
                 "ledger",
                 "seconds",
             ],
@@ -216,10 +301,37 @@ def _lines(runs: list[SimRun], config: RunConfig) -> list[str]:
             f"{run.db}: seconds by phase "
             + ", ".join(f"{phase} {seconds:.1f}" for phase, seconds in tally.seconds.items())
         )
+    for run in runs:
+        lines += _rogue_lines(run)
     lines += [f"{run.db} {run.status}: {run.reason}" for run in runs if run.reason]
     for run in runs:
         lines += [f"  problem: {problem}" for problem in run.problems[:20]]
     return lines
+
+
+def _rogue_lines(run: SimRun) -> list[str]:
+    verdict, rogue, book = run.verdict, run.rogue_verdict, run.rogue_book
+    if verdict is None or rogue is None or book is None:
+        return []
+    return [
+        f"{run.db}: rogue tills {run.rogues}: tricks {dict(sorted(book.tricks.items()))}",
+        f"{run.db}: rogue refused {sum(rogue.refused.values())}: "
+        f"{dict(sorted(rogue.refused.items()))}",
+        f"{run.db}: rogue honoured {rogue.honoured} payments, {_euros(rogue.honoured_cents)} €; "
+        f"conflicts {_euros(rogue.conflict_cents)} € (rogues' "
+        f"{_euros(rogue.rogue_conflict_cents)} €, honest tills' after a rogue was paid first "
+        f"{_euros(rogue.honest_conflict_after_rogue_cents)} €); "
+        f"held back {_euros(rogue.held_back_cents)} €",
+        f"{run.db}: fund loss {_euros(rogue.fund_loss_cents)} € (wallets below zero less what "
+        "the shops' payouts hold back for open conflicts, at most each shop's balance) "
+        f"≤ exposure {_euros(rogue.exposure_cents)} € "
+        "(Σ over active tills of min(max total, max count × max amount)): "
+        + ("yes" if rogue.fund_loss_cents <= rogue.exposure_cents else "NO"),
+        f"{run.db}: same-shop second uses refused, not lost (already_paid_at_shop): "
+        f"{verdict.already_paid_at_shop}",
+        f"lost: {verdict.lost}, duplicated: {verdict.duplicated}, "
+        f"paid_beyond_limits: {rogue.paid_beyond_limits}",
+    ]
 
 
 def _euros(cents: int | None) -> str:
@@ -227,7 +339,7 @@ def _euros(cents: int | None) -> str:
 
 
 def _row(run: SimRun) -> list[str]:
-    tally, verdict = run.tally, run.verdict
+    tally, verdict, rogue = run.tally, run.verdict, run.rogue_verdict
     return [
         run.db,
         run.status,
@@ -241,6 +353,11 @@ def _row(run: SimRun) -> list[str]:
         str(verdict.conflicts) if verdict else "-",
         _euros(verdict.conflict_loss_cents) if verdict else "-",
         _euros(verdict.exposure_cents) if verdict else "-",
+        str(run.rogues),
+        str(rogue.paid_beyond_limits) if rogue else "-",
+        str(sum(rogue.refused.values())) if rogue else "-",
+        _euros(rogue.fund_loss_cents) if rogue else "-",
+        _euros(rogue.exposure_cents) if rogue else "-",
         {True: "ok", False: "FAILED", None: "-"}[run.ledger_ok],
         "-" if run.seconds is None else f"{run.seconds:.0f}",
     ]
@@ -258,6 +375,14 @@ def run(config: RunConfig) -> BenchReport:
         "faults": sum(headline.tally.faults.values()) if headline and headline.tally else 0,
         "lost": sum(r.verdict.lost for r in runs if r.verdict),
         "duplicated": sum(r.verdict.duplicated for r in runs if r.verdict),
+        "paid_beyond_limits": sum(
+            r.rogue_verdict.paid_beyond_limits for r in runs if r.rogue_verdict
+        ),
+        "rogue_refused": dict(
+            sorted(
+                sum((r.rogue_verdict.refused for r in runs if r.rogue_verdict), Counter()).items()
+            )
+        ),
         "runs": [r.as_dict() for r in runs],
     }
     return BenchReport(

@@ -1,5 +1,6 @@
 """The seeded fault simulation, short: every fault kind strikes and nothing is lost or paid
-twice, on SQLite and on PostgreSQL (real gunicorn, real till processes, real SIGKILLs)."""
+twice, on SQLite and on PostgreSQL (real gunicorn, real till processes, real SIGKILLs); three
+rogue tills of one shop cheat next to the honest ones and are never paid beyond their limits."""
 
 import os
 import random
@@ -35,8 +36,9 @@ def test_the_same_seed_plans_the_same_faults_and_every_kind_is_planned():
 
 
 @pytest.mark.parametrize("db", BACKENDS)
-def test_a_short_seeded_run_loses_nothing_and_pays_nothing_twice(db):
-    report = run(RunConfig(size=240, databases=(db,), options={"seed": 11, "devices": 6}))
+def test_a_short_seeded_run_loses_nothing_pays_nothing_twice_nor_rogues_beyond_limits(db):
+    options = {"seed": 11, "devices": 6, "rogues": 3}
+    report = run(RunConfig(size=240, databases=(db,), options=options))
     outcome = report.summary["runs"][0]
     assert report.ok, "\n".join(report.lines)
     assert outcome["status"] == "ok"
@@ -48,3 +50,10 @@ def test_a_short_seeded_run_loses_nothing_and_pays_nothing_twice(db):
     struck = set(outcome["fault_kinds"])
     assert {PARTITION, TILL_CRASH, SERVER_RESTART, CLOCK_SKEW, DUPLICATE_SYNC} <= struck
     assert report.summary["payments"] == 240
+    assert outcome["rogues"] == 3
+    assert outcome["paid_beyond_limits"] == 0 and report.summary["paid_beyond_limits"] == 0
+    refused = outcome["rogue_refused"]
+    assert refused.get("token_already_used", 0) > 0  # replays
+    assert refused.get("offline_limit", 0) > 0  # floods, amounts over the limit
+    assert outcome["fund_loss_cents"] <= outcome["fund_exposure_cents"]
+    assert "lost: 0, duplicated: 0, paid_beyond_limits: 0" in report.lines
