@@ -66,7 +66,11 @@ def _admin_engine(base: URL) -> Engine:
 
 @contextmanager
 def postgres_database(log: Log = log_to_stderr, schema: str = SCHEMA) -> Iterator[str]:
-    """Yield a URL whose connections see only a fresh, empty `schema`; drop it afterwards."""
+    """Yield a URL whose connections see only a fresh, empty `schema`; drop it afterwards.
+
+    The schema's name ends with this process's id: two runs of one benchmark on the same
+    database (a test run and a developer's run, say) never drop each other's tables."""
+    schema = f"{schema}_{os.getpid()}"
     try:
         base = make_url(postgres_url())
     except Exception as error:

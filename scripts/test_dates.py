@@ -61,8 +61,14 @@ DATE_SENSITIVE = (
     "tests/pos_client",
 )
 
-#: browser tests need Chromium and are not date-sensitive beyond what the API tests cover
-DESELECT = ("tests/pos_client/test_cashier_browser.py",)
+#: browser tests need Chromium and are not date-sensitive beyond what the API tests cover;
+#: the race tests (many processes on one code) are about locks, and their dates are the
+#: dishonest-till and redemption tests' (they cost half a minute per instant)
+DESELECT = (
+    "tests/pos_client/test_cashier_browser.py",
+    "tests/pos/test_redemption_race.py",
+    "tests/pos/test_window_race.py",
+)
 
 LIBRARY_GLOBS = (
     "/usr/lib/*/faketime/libfaketime.so.1",
