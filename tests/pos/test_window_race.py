@@ -4,9 +4,9 @@ batch a window the batch is then not counted in.
 A batch is dated (`now`, which its redemptions' `created_at` take) before it locks the till;
 the window it is judged in is read from the till's last contact. On PostgreSQL (READ
 COMMITTED) a heartbeat with `synced: true`, sent at the same moment with the same credential,
-can commit in between. Today the batch is judged with the contact read when the request
-authenticated the till (the re-read under the lock in `lock_till_and_shop` does not refresh
-the object: its result is never fetched), so it falls in the old window, as its date says.
+can commit in between. The batch is judged with the contact read when the request
+authenticated the till (`lock_till_and_shop` locks the till's row without re-reading it), so
+it falls in the old window, as its date says.
 Were the batch judged with the new contact while dated before it, the new window would never
 count it and the next batch would get the whole window again: this test fails then (tried by
 refreshing the till after the lock: 6 payments where two windows allow 4). (SQLite's BEGIN
