@@ -77,6 +77,17 @@ BENCHMARKS: dict[str, Benchmark] = {
             runner="bench.pwa:run",
         ),
         Benchmark(
+            name="till",
+            description="browser till in Chromium: first load in KB (gzip; target ≤ 150), "
+            "offline acceptance p99 over N scans (target ≤ 50 ms), sync of the queued payments "
+            "(target ≥ 300/s)",
+            size_name="scans",
+            full_size=500,
+            quick_size=50,
+            runner="bench.till:run",
+            options=(("queued", -1, "payments queued offline then synced (-1: 1,000, 100 quick)"),),
+        ),
+        Benchmark(
             name="soak",
             description="N seconds of mixed load on gunicorn (issue, redeem online, offline "
             "syncs, an allocation run half-way): no error, ledger verified, throughput and "
