@@ -1,10 +1,11 @@
 """The browser till (/till/): bytes on first load, offline acceptance, and the sync back.
 
 gunicorn (2 workers) on a fresh SQLite fund: an approved shop with a pairing code, a signing
-key, and funded wallets holding one distinct offline pay code per payment (issued beforehand
-with the services the API's POST /api/v1/me/tokens calls, as bench/pos.py does, 20 open codes
-a wallet). Debian's Chromium opens /till/ and pairs with the code: every response of that
-first visit, each body compressed with gzip (level 6, as nginx serves it), is the first load.
+key, and funded wallets holding one distinct offline pay code per payment (asked beforehand
+through POST /api/v1/me/tokens with each wallet's phone credential, at most the server's
+limit of open codes a phone). Debian's Chromium opens /till/ and pairs with the code: every
+response of that first visit, what its service worker caches and the worker's own script,
+each body compressed with gzip (level 6, as nginx serves it), is the first load.
 
 Then the tablet goes offline (`context.set_offline`) and takes S payments of 1,00 €, each
 with a distinct code, through `Till.pay` of the page's own engine modules, the very call
@@ -23,6 +24,7 @@ measures the Python till's, with a bare durable insert beside it).
 import base64
 import gzip
 import os
+import secrets
 import statistics
 import tempfile
 import time
@@ -40,25 +42,22 @@ from bench.pwa import _CACHED_BODIES
 from bench.report import table
 from bench.server import gunicorn
 from wallet_server import migrations
+from wallet_server.app import create_app
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
+from wallet_server.participants.devices import bind_device
 from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.shops.models import ShopStatus
 from wallet_server.shops.operations import add_shop, change_shop_status
 from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import (
-    current_signing_key,
-    draft_pay_code,
-    reserve_pay_code,
-    rotate_signing_key,
-)
+from wallet_server.tokens.operations import rotate_signing_key
 
 NAME = "till"
 #: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
 CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
-CODES_PER_WALLET = 20
-CAP_CENTS = 2_000
+#: a phone may hold this many open pay codes (the server's default limit)
+CODES_PER_WALLET = TokenSettings().max_outstanding
 AMOUNT_CENTS = 100
 QUICK_SCANS = 50
 QUICK_QUEUED = 100
@@ -70,24 +69,46 @@ SYNC_TIMEOUT_S = 60.0
 
 
 def _seed(session: Session, key_dir: Path, count: int) -> tuple[str, list[str]]:
-    """A shop with a pairing code, a signing key, and `count` offline pay codes on funded
-    wallets."""
-    people = funded_participants(
-        session, -(-count // CODES_PER_WALLET), CODES_PER_WALLET * CAP_CENTS
-    )
+    """A shop with a pairing code, a signing key, and enough funded wallets, each bound to a
+    phone, to hold `count` open pay codes: the phones' credentials."""
+    wallets = -(-count // CODES_PER_WALLET)
+    people = funded_participants(session, wallets, CODES_PER_WALLET * TokenSettings().cap_cents)
     shop = add_shop(session, name="La Cagette")
     change_shop_status(session, shop, ShopStatus.APPROVED)
     pairing = create_pairing_code(session, shop, actor=ACTOR).code
     rotate_signing_key(session, KeyStore(key_dir))
-    signer = current_signing_key(session, KeyStore(key_dir))
-    settings = TokenSettings(cap_cents=CAP_CENTS, max_outstanding=CODES_PER_WALLET)
+    phones = [bind_device(session, person, label="phone").credential for person in people]
+    return pairing, phones
+
+
+def _issue_codes(url: str, instance: Path, phones: list[str], count: int) -> list[str]:
+    """`count` offline pay codes asked through the API the participant app calls, each phone
+    up to the server's limit of open codes (the app in-process: the timed parts use gunicorn)."""
+    app = create_app(
+        {
+            "database_url": url,
+            "instance_dir": instance,
+            "secret_key": secrets.token_hex(16),
+            "key_dir": instance / "keys",
+        }
+    )
+    client = app.test_client()
     codes: list[str] = []
-    for person in people:
-        for _ in range(min(CODES_PER_WALLET, count - len(codes))):
-            draft = draft_pay_code(session, person, signer=signer, settings=settings, offline=True)
-            reserve_pay_code(session, person, draft, settings=settings)
-            codes.append(draft.text)
-    return pairing, codes
+    try:
+        for phone in phones:
+            for _ in range(min(CODES_PER_WALLET, count - len(codes))):
+                answer = client.post(
+                    "/api/v1/me/tokens",
+                    json={"offline": True},
+                    headers={"Authorization": f"Bearer {phone}"},
+                )
+                body = answer.get_json()
+                if answer.status_code != 201 or body is None:
+                    raise RuntimeError(f"pay code refused: {answer.status_code} {body}")
+                codes.append(body["token"])
+    finally:
+        app.extensions["caisse.engine"].dispose()
+    return codes
 
 
 def _gzip_size(body: bytes) -> int:
@@ -138,7 +159,7 @@ def _raise_limits(sessions: Any, count: int) -> None:
             update(PosDevice).values(
                 offline_max_count=count + 1,
                 offline_max_total_cents=(count + 1) * AMOUNT_CENTS,
-                offline_max_amount_cents=CAP_CENTS,
+                offline_max_amount_cents=AMOUNT_CENTS,
             )
         )
         session.commit()
@@ -238,8 +259,9 @@ def run(config: RunConfig) -> BenchReport:
             sessions = make_session_factory(engine)
             try:
                 with sessions() as session:
-                    pairing, codes = _seed(session, instance / "keys", queued)
+                    pairing, phones = _seed(session, instance / "keys", queued)
                     session.commit()
+                codes = _issue_codes(url, instance, phones, queued)
                 with gunicorn(url, instance, workers=2, log=config.log) as server:
                     config.log(f"[{NAME}] pairing, {scans} timed scans offline, sync of {queued}")
                     measured = _measure(
