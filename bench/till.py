@@ -1,11 +1,12 @@
 """The browser till (/till/): bytes on first load, offline acceptance, and the sync back.
 
-gunicorn (2 workers) on a fresh SQLite fund: an approved shop with a pairing code, a signing
-key, and funded wallets holding one distinct offline pay code per payment (asked beforehand
-through POST /api/v1/me/tokens with each wallet's phone credential, at most the server's
-limit of open codes a phone). Debian's Chromium opens /till/ and pairs with the code: every
-response of that first visit, what its service worker caches and the worker's own script,
-each body compressed with gzip (level 6, as nginx serves it), is the first load.
+gunicorn (2 workers) on a fresh SQLite fund (PostgreSQL with `--db postgresql`): an approved
+shop with a pairing code, a signing key, and funded wallets holding one distinct offline pay
+code per payment, asked beforehand through POST /api/v1/me/tokens with each wallet's phone
+credential, at most the server's limit of open codes a phone. Debian's Chromium opens /till/
+and pairs with the code: every response of that first visit, what its service worker caches
+and the worker's own script, each body compressed with gzip (level 6, as nginx serves it),
+is the first load.
 
 Then the tablet goes offline (`context.set_offline`) and takes S payments of 1,00 €, each
 with a distinct code, through `Till.pay` of the page's own engine modules, the very call
@@ -37,6 +38,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, RunConfig, figure
+from bench.databases import open_database
 from bench.fixtures import ACTOR, funded_participants
 from bench.pwa import _CACHED_BODIES
 from bench.report import table
@@ -54,6 +56,7 @@ from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import rotate_signing_key
 
 NAME = "till"
+SCHEMA = "bench_till"
 #: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
 CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
 #: a phone may hold this many open pay codes (the server's default limit)
@@ -249,10 +252,15 @@ def run(config: RunConfig) -> BenchReport:
     if asked < 0:
         asked = QUICK_QUEUED if config.quick else QUEUED
     queued = max(scans, asked)  # the timed scans are queued too
+    # SQLite unless PostgreSQL alone is asked (`--db postgresql`): a till's figures on one
+    # database, the one a small association runs
+    db = "postgresql" if config.databases == ("postgresql",) else "sqlite"
     try:
-        with tempfile.TemporaryDirectory(prefix="caisse-bench-till-") as folder:
+        with (
+            tempfile.TemporaryDirectory(prefix="caisse-bench-till-") as folder,
+            open_database(db, config.log, schema=SCHEMA) as url,
+        ):
             instance = Path(folder)
-            url = f"sqlite:///{instance / 'till.sqlite3'}"
             config.log(f"[{NAME}] setup: {queued} offline pay codes, a shop, a pairing code")
             migrations.upgrade(url)
             engine = make_engine(url)
@@ -272,10 +280,10 @@ def run(config: RunConfig) -> BenchReport:
     except Exception as error:
         config.log(traceback.format_exc(limit=8)[-3000:])
         return BenchReport(name=NAME, summary={"bench": NAME, "error": repr(error)[:300]}, ok=False)
-    return _report(measured, scans, queued)
+    return _report(measured, db, scans, queued)
 
 
-def _report(measured: dict[str, Any], scans: int, queued: int) -> BenchReport:
+def _report(measured: dict[str, Any], db: str, scans: int, queued: int) -> BenchReport:
     sizes, timings = measured["sizes"], measured["timings"]
     total = sum(sizes.values())
     p50, p99 = _percentile(timings, 50), _percentile(timings, 99)
@@ -289,7 +297,7 @@ def _report(measured: dict[str, Any], scans: int, queued: int) -> BenchReport:
         problems.append(f"server holds {measured['held']} redemptions, {queued} queued")
     summary = {
         "bench": NAME,
-        "db": "sqlite",
+        "db": db,
         "first_load_bytes": total,
         "first_load_kb": figure(total / 1024),
         "files": sorted(url.split("/", 3)[-1] for url in sizes),
@@ -310,7 +318,7 @@ def _report(measured: dict[str, Any], scans: int, queued: int) -> BenchReport:
         return "met" if met else "MISSED"
 
     lines = [
-        f"{NAME}: browser till (/till/) in Chromium on SQLite: first load (gzip), offline "
+        f"{NAME}: browser till (/till/) in Chromium on {db}: first load (gzip), offline "
         f"acceptance over {scans} scans, sync of {queued} queued payments",
         *table(
             ["url", "KB gzip"],
