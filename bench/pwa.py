@@ -63,7 +63,7 @@ def _gzip_size(body: bytes) -> int:
 
 
 #: every body in the service worker's caches, base64, by URL
-_CACHED_BODIES = """async () => {
+CACHED_BODIES = """async () => {
     const bodies = {};
     for (const name of await caches.keys()) {
         const cache = await caches.open(name);
@@ -99,9 +99,7 @@ def _measure(base: str, activation: str, runs: int) -> dict[str, Any]:
         page.click("#activate-submit")
         page.wait_for_selector("#balance")
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
-        bodies = {
-            url: base64.b64decode(body) for url, body in page.evaluate(_CACHED_BODIES).items()
-        }
+        bodies = {url: base64.b64decode(body) for url, body in page.evaluate(CACHED_BODIES).items()}
         for response in responses:
             try:
                 bodies.setdefault(response.url, response.body())

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import open_database
 from bench.fixtures import ACTOR, funded_participants
-from bench.pwa import _CACHED_BODIES
+from bench.pwa import CACHED_BODIES
 from bench.report import table
 from bench.server import gunicorn
 from wallet_server import migrations
@@ -193,9 +193,7 @@ def _measure(
         page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
         # what the service worker cached for offline use, and its own script: Chromium fetches
         # them on first visit too, outside the page's responses
-        bodies = {
-            url: base64.b64decode(body) for url, body in page.evaluate(_CACHED_BODIES).items()
-        }
+        bodies = {url: base64.b64decode(body) for url, body in page.evaluate(CACHED_BODIES).items()}
         worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
         with urllib.request.urlopen(worker, timeout=10) as answer:  # nosec B310
             bodies[worker] = answer.read()
