@@ -41,6 +41,7 @@ const el = {
   unsyncedLabel: $("#unsynced-label"),
   unsyncedTotal: $("#unsynced-total"),
   lastSync: $("#last-sync"),
+  storageState: $("#storage-state"),
   lang: $("#lang"),
   announcer: $("#announcer"),
   problems: $("#problems"),
@@ -272,6 +273,11 @@ function renderStatus() {
     el.lastSync.textContent = s.last_sync_at
       ? t("last_sync", { time: formatWhen(s.last_sync_at) })
       : t("last_sync_never");
+    // the browser till only: whether the browser may clear its journal to free space
+    const storage = s.storage === "persistent" || s.storage === "best_effort" ? s.storage : null;
+    el.storageState.hidden = !storage;
+    el.storageState.dataset.storage = storage || "";
+    el.storageState.textContent = storage ? t(`storage_${storage}`) : "";
   } else {
     el.unsyncedLabel.textContent = plural(Number(el.unsyncedCount.textContent) || 0, "unsynced_one", "unsynced_many");
   }

@@ -27,6 +27,8 @@ const STRINGS = {
     unsynced_many: "paiements à envoyer",
     last_sync: "Dernier envoi : {time}",
     last_sync_never: "Dernier envoi : jamais",
+    storage_persistent: "Journal protégé sur cet appareil",
+    storage_best_effort: "⚠ Journal effaçable par le navigateur : installez la caisse sur l'écran d'accueil",
 
     problems_title: "⚠ À vérifier",
     problems_intro: "Le serveur n'a pas validé ces paiements. Parlez-en au responsable de la caisse commune, puis appuyez sur « C'est noté ».",
@@ -174,6 +176,8 @@ const STRINGS = {
     unsynced_many: "payments to send",
     last_sync: "Last sent: {time}",
     last_sync_never: "Last sent: never",
+    storage_persistent: "Journal kept safe on this device",
+    storage_best_effort: "⚠ The browser may clear the journal: add the till to the home screen",
 
     problems_title: "⚠ To check",
     problems_intro: "The server did not confirm these payments. Tell the food fund's coordinator, then press “Noted”.",

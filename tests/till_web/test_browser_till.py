@@ -5,115 +5,26 @@ offline payment, the sync, the refusal outside a secure context, and its headers
 import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
-from sqlalchemy import func, select
+from playwright.sync_api import expect
+from sqlalchemy import select
 
-from paytoken import unverified_claims
 from pos_client.messages import MESSAGES
 from pos_client.till import OFFLINE_HOLD_DOWN
-from tests.payments import new_signing_key, new_till, new_wallet, payment_app
-from tests.pos_client.conftest import pairing_code, pay_code
-from tests.pos_client.live import LiveServer
-from tests.system_programs import require
-from wallet_server.ledger import Account
-from wallet_server.pos.models import PosDevice, Redemption
+from tests.payments import new_till, new_wallet
+from tests.pos_client.conftest import pay_code
+from tests.till_web.browser_till import (
+    INSECURE_HOST,
+    PAGE_ONLY,
+    SCREEN,
+    credits,
+    pair,
+    pay,
+    redemptions_of,
+    till_url,
+)
+from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import revoke_device
-
-SCREEN = Path(__file__).parent.parent.parent / "pos_client" / "static"
-#: a name for the live server that is not the loopback: not a secure context
-INSECURE_HOST = "till.test"
-
-
-#: what only the page does, whatever the database: run once, on SQLite (CI's time budget)
-PAGE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture
-def app(db_url, tmp_path, sessions):
-    app = payment_app(db_url, tmp_path / "server")
-    new_signing_key(sessions, tmp_path / "server")
-    yield app
-    app.extensions["caisse.engine"].dispose()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def server(app):
-    live = LiveServer(app)
-    yield live
-    live.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require("chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def tablet(browser):
-    """A fresh tablet (its own IndexedDB and service worker), its console errors kept."""
-    context = browser.new_context(viewport={"width": 1024, "height": 768})
-    page = context.new_page()
-    page.errors = []
-    page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    yield context, page
-    context.close()
-
-
-def till_url(server) -> str:
-    return f"http://127.0.0.1:{server.port}/till/"
-
-
-def pair(page, server, sessions) -> int:
-    """Open /till/ on a new tablet and pair it with a real code; the shop's account id."""
-    code, shop_account = pairing_code(sessions, "La Cagette")
-    page.goto(till_url(server))
-    page.fill("#pair-code", code)
-    page.click("#pair-submit")
-    expect(page.locator("#shop-name")).to_have_text("La Cagette", timeout=15_000)
-    expect(page.locator("#net-status")).to_have_attribute("data-online", "true", timeout=15_000)
-    return shop_account
-
-
-def pay(page, code: str, digits: str) -> None:
-    for digit in digits:
-        page.click(f'button[data-key="{digit}"]')
-    page.fill("#scan", code)
-    page.press("#scan", "Enter")
-
-
-def credits(sessions, account_id: int) -> int:
-    with sessions() as session:
-        account = session.get(Account, account_id)
-        assert account is not None
-        return account.credits_posted
-
-
-def redemptions_of(sessions, token: str) -> int:
-    with sessions() as session:
-        token_id = unverified_claims(token).token_id.hex()
-        return session.scalar(select(func.count()).where(Redemption.token_id == token_id)) or 0
 
 
 def test_a_paired_tablet_pays_online_and_the_shop_is_credited(server, sessions, client, tablet):

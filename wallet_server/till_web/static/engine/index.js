@@ -21,10 +21,33 @@ export async function startTill() {
   const store = await openStore();
   let pairing = await store.get("pairing");
   if (!pairing) pairing = await askPairing(store, await store.get("revoked"));
+  await askPersistentStorage();
   const engine = new Engine(store, pairing);
   await engine.start();
   registerServiceWorker();
   return engine;
+}
+
+/** Ask the browser not to clear this till's storage (its journal) when space runs short.
+ * Chromium grants it to an installed or often-used site, Firefox asks the user, Safari
+ * decides alone; the status line says what was decided. */
+async function askPersistentStorage() {
+  if (!navigator.storage?.persist) return;
+  try {
+    if (!(await navigator.storage.persisted())) await navigator.storage.persist();
+  } catch (error) {
+    console.warn("persistent storage could not be asked for", error);
+  }
+}
+
+/** "persistent", "best_effort", or null where the browser cannot say. */
+async function storageState() {
+  if (!navigator.storage?.persisted) return null;
+  try {
+    return (await navigator.storage.persisted()) ? "persistent" : "best_effort";
+  } catch {
+    return null;
+  }
 }
 
 function addManifest() {
@@ -123,6 +146,7 @@ class Engine {
       shop_name: this.pairing.shop_name,
       device_name: this.pairing.device_name,
       last_sync_at: (await this.store.get("last_sync")) ?? null,
+      storage: await storageState(),
       unsynced_count: count,
       unsynced_cents: unsyncedCents,
       problems: problems.map((e) => ({

@@ -1,0 +1,64 @@
+"""The browser till's tests: a live wallet server with a signing key, and Debian's Chromium."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.payments import new_signing_key, payment_app
+from tests.pos_client.live import LiveServer
+from tests.system_programs import require
+from tests.till_web.browser_till import INSECURE_HOST
+
+
+@pytest.fixture
+def app(db_url, tmp_path, sessions):
+    app = payment_app(db_url, tmp_path / "server")
+    new_signing_key(sessions, tmp_path / "server")
+    yield app
+    app.extensions["caisse.engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def server(app):
+    live = LiveServer(app)
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def watched_page(context):
+    """A new page of `context` whose console errors and requests are kept."""
+    page = context.new_page()
+    page.errors = []
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def tablet(browser):
+    """A fresh tablet (its own IndexedDB and service worker), its console errors kept."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    yield context, watched_page(context)
+    context.close()
