@@ -29,20 +29,25 @@ def server(app):
     live.stop()
 
 
+#: every browser of these tests; the host rule gives the live server a name that is not secure
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
+]
+
+
 @pytest.fixture(scope="module")
-def browser():
-    chromium = require("chromium")
+def playwright():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
-            ],
-        )
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=require("chromium"), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 def watched_page(context):

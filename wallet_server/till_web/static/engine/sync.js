@@ -9,7 +9,7 @@
 
 import { ServerRefused, ServerUnreachable } from "./server.js";
 import { STATES, pendingTotals } from "./store.js";
-import { redemptionBody } from "./till.js";
+import { PAYMENT_LOCK, redemptionBody } from "./till.js";
 
 const BATCH_SIZE = 100;
 /** an online attempt still on the cashier's screen is never synced behind its back */
@@ -105,16 +105,21 @@ export class Sync {
     await this.store.put({ blocklist: { tokens, wallets: [...wallets], cursor } });
   }
 
-  /** Oldest first; an online or PIN attempt younger than a minute is left to the screen. */
+  /** Oldest first. An online or PIN attempt still on a cashier's screen is never synced
+   * behind its back. While no tab holds the payment lock, none is: the lock goes with the
+   * page that held it, so a killed page's attempt goes up at once. Otherwise only attempts
+   * older than a minute (far beyond the request's timeout) are taken, as the Python till. */
   async unsynced() {
-    const cutoff = this.till.now().getTime() - ATTEMPT_SETTLED_MS;
-    return (await this.store.entries())
-      .filter(
-        (e) =>
-          e.state === STATES.PENDING_SYNC &&
-          (e.kind === "refund" || e.mode === "offline" || Date.parse(e.captured_at) < cutoff),
-      )
-      .slice(0, BATCH_SIZE);
+    return navigator.locks.request(PAYMENT_LOCK, { ifAvailable: true }, async (idle) => {
+      const cutoff = idle ? Infinity : this.till.now().getTime() - ATTEMPT_SETTLED_MS;
+      return (await this.store.entries())
+        .filter(
+          (e) =>
+            e.state === STATES.PENDING_SYNC &&
+            (e.kind === "refund" || e.mode === "offline" || Date.parse(e.captured_at) < cutoff),
+        )
+        .slice(0, BATCH_SIZE);
+    });
   }
 
   /** Send everything pending; true when nothing pending was left behind. */

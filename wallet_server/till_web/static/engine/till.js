@@ -16,7 +16,7 @@ export const OFFLINE_HOLD_DOWN_MS = 20_000;
 export const ONLINE_TIMEOUT_MS = 3_000;
 /** one payment at a time, across every tab of this till: the token check and the journal
  * insert must not interleave */
-const PAYMENT_LOCK = "caisse-commune-till-payment";
+export const PAYMENT_LOCK = "caisse-commune-till-payment";
 
 const refused = (code, messages) => ({
   result: "refused",
