@@ -5,8 +5,8 @@ import pyotp
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.accessibility import axe_findings
 from tests.console.conftest import PASSWORD, new_staff
-from tests.console.test_dashboard import _axe
 from tests.payments import new_till, new_wallet
 from tests.pos_client.live import LiveServer
 from tests.system_programs import require
@@ -53,7 +53,7 @@ def test_console_pages_have_no_serious_accessibility_problem(console_app, sessio
             context = browser.new_context(bypass_csp=True, locale=f"{lang}-FR")
             page = context.new_page()
             page.goto(f"{server}/login")
-            problems["login"] = _axe(page)
+            problems["login"] = axe_findings(page)
             page.fill("#username", admin.username)
             page.fill("#password", PASSWORD)
             page.fill("#totp", pyotp.TOTP(secret).now())
@@ -62,10 +62,10 @@ def test_console_pages_have_no_serious_accessibility_problem(console_app, sessio
             for path in pages:
                 page.goto(server + path)
                 assert page.locator("html").get_attribute("lang") == lang
-                problems[path] = _axe(page)
+                problems[path] = axe_findings(page)
             page.goto(f"{server}/participants/{wallet.public_id}")
             page.click("#print-letter")
-            problems["letter"] = _axe(page)
+            problems["letter"] = axe_findings(page)
             context.close()
             browser.close()
     finally:

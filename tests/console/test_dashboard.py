@@ -7,12 +7,12 @@ import io
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pyotp
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.accessibility import axe_findings
 from tests.console.conftest import PASSWORD, new_staff
 from tests.console.test_core import audit_rows
 from tests.pos_client.live import LiveServer
@@ -21,7 +21,6 @@ from tests.system_programs import require
 from wallet_server.shops.models import Shop
 from wallet_server.users.models import Role
 
-AXE = Path(__file__).parent.parent / "browser_vendor" / "axe.min.js"
 PERIOD = "first=2026-09&last=2026-11"
 DATA_BLOCK = re.compile(r'<script type="application/json" id="dashboard-data">(.*?)</script>', re.S)
 
@@ -225,20 +224,8 @@ def test_dashboard_draws_its_four_charts_in_chromium_within_the_csp(
             found = {}
             for path in (f"/console/?{PERIOD}", f"/console/evaluation?{PERIOD}"):
                 axe_page.goto(server + path)
-                found[path] = _axe(axe_page)
+                found[path] = axe_findings(axe_page)
             assert {path: issues for path, issues in found.items() if issues} == {}
             browser.close()
     finally:
         live.stop()
-
-
-def _axe(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    return list(
-        page.evaluate(
-            """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
-        )
-    )

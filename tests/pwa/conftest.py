@@ -1,7 +1,5 @@
 """The participant app in Debian's Chromium against a live server with a funded wallet."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -9,7 +7,6 @@ from tests.payments import new_signing_key, new_till, new_wallet, payment_app, s
 from tests.pos_client.live import LiveServer
 from tests.system_programs import require
 
-AXE = Path(__file__).parent.parent / "browser_vendor" / "axe.min.js"
 PIN = "2580"
 
 

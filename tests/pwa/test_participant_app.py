@@ -10,7 +10,8 @@ import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.pwa.conftest import AXE, PIN, activate, activation_path
+from tests.accessibility import axe_findings
+from tests.pwa.conftest import PIN, activate, activation_path
 
 SCREENS = ["home", "history", "pay", "shops", "settings"]
 
@@ -104,14 +105,14 @@ def test_no_serious_accessibility_violation_on_any_screen(
     if lang == "en":
         page.evaluate("localStorage.setItem('caisse-commune.app.lang', 'en')")  # as settings do
         page.reload()
-    problems = {"activation": _axe(page)}
+    problems = {"activation": axe_findings(page)}
     page.fill("#pin-new", PIN)
     page.fill("#pin-confirm", PIN)
     page.click("#activate-submit")
     page.wait_for_url("**/app/#/home")
     page.reload()
     expect(page.locator("#pin-input")).to_be_visible()
-    problems["pin"] = _axe(page)
+    problems["pin"] = axe_findings(page)
     page.fill("#pin-input", PIN)
     page.click("#pin-submit")
     expect(page.locator("#balance")).to_be_visible()
@@ -119,22 +120,9 @@ def test_no_serious_accessibility_violation_on_any_screen(
     for screen in SCREENS:
         page.click(f'a[href="#/{screen}"]')
         page.wait_for_timeout(500)
-        problems[screen] = _axe(page)
+        problems[screen] = axe_findings(page)
     context.close()
     assert {screen: found for screen, found in problems.items() if found} == {}
-
-
-def _axe(page) -> list[str]:
-    """Serious and critical WCAG 2.2 AA violations axe-core finds on the page."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => (await axe.run(document, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations
-            .filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
-    )
-    return list(result)
 
 
 def test_five_wrong_pins_wipe_the_phone_until_a_new_activation(

@@ -2,7 +2,7 @@
 // till's credential, and the till fetches everything it needs to accept payments offline
 // before it takes the first one. The credential is kept in IndexedDB only.
 
-import { pick, t } from "../i18n.js";
+import { getLang, pick, setLang, t } from "../i18n.js";
 import { ServerClient, ServerRefused, ServerUnreachable } from "./server.js";
 
 /** Exchange `code` for a credential; stores the till ready to work, or throws. */
@@ -52,9 +52,22 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-/** A screen of its own in place of the cashier's (which stays hidden until it is gone). */
+/** A screen of its own in place of the cashier's (which stays hidden until it is gone), in
+ * the cashier's language, with the switch to the other one. */
 export function setupScreen(...children) {
-  const section = element("main", { class: "till-setup", id: "till-setup" }, ...children);
+  const lang = getLang();
+  document.documentElement.lang = lang;
+  const other = lang === "fr" ? "en" : "fr";
+  const switcher = element(
+    "button",
+    { type: "button", id: "setup-lang", class: "lang", lang: other, "aria-label": t("lang_toggle_label") },
+    t("lang_toggle"),
+  );
+  switcher.addEventListener("click", () => {
+    setLang(other);
+    window.location.reload(); // the screen is built once, in one language
+  });
+  const section = element("main", { class: "till-setup", id: "till-setup" }, switcher, ...children);
   document.body.dataset.tillSetup = "";
   document.body.prepend(section);
   return {
