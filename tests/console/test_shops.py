@@ -1,8 +1,12 @@
 """Shops in the console: application, committee decision with the grid, directory, bank
 details, tills (pairing a real till, limits, revoking), and a shop manager kept to their shop."""
 
+import io
 import re
 
+import resvg_py
+import zxingcpp
+from PIL import Image
 from sqlalchemy import select
 
 from tests.console.conftest import ConsoleClient, log_in, new_staff
@@ -269,7 +273,12 @@ def test_the_pairing_command_names_the_funds_public_address(db_url, tmp_path, se
     manager = ConsoleClient(app.test_client(), user)
     assert log_in(manager.client, user.username, secret).status_code == 302
     page = manager.post(f"/console/shops/{shop.public_id}/tills/pairing-code")
-    assert "caisse-pos pair --server https://caisse.example.org --code" in page.get_data(
-        as_text=True
-    )
+    text = page.get_data(as_text=True)
+    assert "caisse-pos pair --server https://caisse.example.org --code" in text
+    # the browser till's address, and the code as a QR the till's camera reads
+    assert 'id="pairing-till-url">https://caisse.example.org/till/<' in text
+    svg = re.search(r'id="pairing-qr"[^>]*>(.*?)</div>', text, re.S).group(1)
+    png = bytes(resvg_py.svg_to_bytes(svg_string=svg, width=400, height=400))
+    (decoded,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    assert decoded.text == CODE.search(text).group(1)
     app.extensions["caisse.engine"].dispose()

@@ -6,7 +6,7 @@ from playwright.sync_api import sync_playwright
 from tests.payments import new_signing_key, payment_app
 from tests.pos_client.live import LiveServer
 from tests.system_programs import require
-from tests.till_web.browser_till import INSECURE_HOST
+from tests.till_web.browser_till import CHROMIUM_ARGS, watched_page
 
 
 @pytest.fixture
@@ -29,14 +29,6 @@ def server(app):
     live.stop()
 
 
-#: every browser of these tests; the host rule gives the live server a name that is not secure
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
-]
-
-
 @pytest.fixture(scope="module")
 def playwright():
     with sync_playwright() as playwright:
@@ -48,17 +40,6 @@ def browser(playwright):
     browser = playwright.chromium.launch(executable_path=require("chromium"), args=CHROMIUM_ARGS)
     yield browser
     browser.close()
-
-
-def watched_page(context):
-    """A new page of `context` whose console errors and requests are kept."""
-    page = context.new_page()
-    page.errors = []
-    page.requested = []
-    page.on("request", lambda request: page.requested.append(request.url))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda error: page.errors.append(str(error)))
-    return page
 
 
 @pytest.fixture

@@ -2,20 +2,20 @@
 against a live server on both databases: nothing accepted is lost, nothing is paid twice,
 and every shop is paid what it honestly accepted."""
 
-import contextlib
-import os
-import signal
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.payments import new_wallet
 from tests.pos_client.conftest import pay_code
-from tests.system_programs import require
-from tests.till_web.browser_till import credits, pair, pay, redemptions_of, till_url
-from tests.till_web.conftest import CHROMIUM_ARGS, watched_page
+from tests.till_web.browser_till import (
+    Tablet,
+    credits,
+    pair,
+    pay,
+    redemptions_of,
+    till_url,
+    watched_page,
+)
 from wallet_server.ledger import verify
 
 #: how long after the scan the page is killed (ms): before, during and after the journal write
@@ -36,51 +36,6 @@ JOURNAL = """async () => {
 TOKEN_ID = (
     """(code) => import("/till/offline_rules.js").then((rules) => rules.unverifiedTokenId(code))"""
 )
-
-
-class Tablet:
-    """A tablet whose browser profile is a folder, so that it outlives its browser."""
-
-    def __init__(self, playwright, folder: Path) -> None:
-        self.playwright = playwright
-        self.folder = folder
-        self.context = None
-
-    def start(self, *, offline: bool):
-        self.context = self.playwright.chromium.launch_persistent_context(
-            self.folder,
-            executable_path=require("chromium"),
-            args=CHROMIUM_ARGS,
-            viewport={"width": 800, "height": 1280},
-            offline=offline,
-        )
-        return watched_page(self.context)
-
-    def kill(self, page, how: str) -> None:
-        """The till goes away without warning: its tab closed, or the whole browser killed
-        with SIGKILL (as Android does to a browser in the background when memory is short)."""
-        if how == "close":
-            page.close(run_before_unload=False)
-            return
-        os.killpg(os.getpgid(self.browser_pid()), signal.SIGKILL)
-        with contextlib.suppress(PlaywrightError):
-            self.context.close()  # already gone: only Playwright's side is left to drop
-        self.context = None
-
-    def browser_pid(self) -> int:
-        flag = f"--user-data-dir={self.folder}".encode()
-        for process in Path("/proc").iterdir():
-            try:
-                arguments = (process / "cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue  # not a process, or gone
-            if flag in arguments and not any(a.startswith(b"--type=") for a in arguments):
-                return int(process.name)
-        raise AssertionError("the tablet's browser is not running")
-
-    def close(self) -> None:
-        if self.context is not None:
-            self.context.close()
 
 
 @pytest.fixture

@@ -148,7 +148,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "This code will not be shown again: write it down or pair the till now.",
     ),
     "tills.code_expires": ("Valable jusqu'au {when}.", "Valid until {when}."),
-    "tills.code_steps": ("Sur la caisse", "On the till"),
+    "tills.code_qr_label": (
+        "Le code d'appairage en QR code, à scanner avec la caisse",
+        "The pairing code as a QR code, to scan with the till",
+    ),
+    "tills.code_browser_steps": (
+        "Sur une tablette ou un téléphone (navigateur)",
+        "On a tablet or a phone (browser)",
+    ),
+    "tills.code_browser_open": (
+        "Ouvrez cette adresse dans le navigateur (Chrome, Firefox, Safari) :",
+        "Open this address in the browser (Chrome, Firefox, Safari):",
+    ),
+    "tills.code_browser_pair": (
+        "Tapez le code ci-dessus, ou touchez « Scanner le code » et montrez ce QR code à la"
+        " caméra. Puis touchez « Associer ».",
+        "Type the code above, or tap “Scan the code” and show this QR code to the camera."
+        " Then tap “Pair”.",
+    ),
+    "tills.code_browser_install": (
+        "Ajoutez la caisse à l'écran d'accueil : elle s'ouvre alors même sans connexion.",
+        "Add the till to the home screen: it then opens even without a connection.",
+    ),
+    "tills.code_steps": (
+        "Sur un ordinateur (logiciel caisse-pos)",
+        "On a computer (caisse-pos software)",
+    ),
     "tills.code_step_install": (
         "Ouvrez un terminal sur la tablette ou l'ordinateur de caisse (logiciel caisse-pos"
         " installé).",

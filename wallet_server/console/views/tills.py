@@ -31,6 +31,7 @@ from wallet_server.pos.devices import (
 from wallet_server.pos.devices import shop_tills as tills_of
 from wallet_server.pos.pairing import create_pairing_code, revoke_device
 from wallet_server.shops.models import Shop
+from wallet_server.tokens.qr import qr_svg
 from wallet_server.users.models import Role
 
 TILL_VIEWERS = (*READERS, Role.SHOP_MANAGER)
@@ -90,6 +91,7 @@ def till_pairing_code(shop_public_id: str) -> tuple[str, int] | str:
         "console/shops/pairing_code.html",
         shop=shop,
         code=created.code,
+        qr=qr_svg(created.code),
         expires_at=created.expires_at,
         server=server.rstrip("/"),
     )

@@ -103,11 +103,16 @@ export function askPairing(store, revoked) {
     const error = element("p", { id: "pair-error", class: "field-error", "aria-live": "assertive" });
     const submit = element("button", { id: "pair-submit", type: "submit", class: "primary" });
     submit.textContent = t("pair_submit");
+    const scan = pairingScanner((found) => {
+      code.value = found;
+      name.focus();
+    });
     const form = element(
       "form",
       { id: "pair-form", autocomplete: "off" },
       element("label", { for: "pair-code" }, t("pair_code")),
       code,
+      ...scan.elements,
       element("label", { for: "pair-name" }, t("pair_name")),
       name,
       error,
@@ -127,6 +132,7 @@ export function askPairing(store, revoked) {
       error.textContent = "";
       try {
         const pairing = await pair(store, code.value, name.value);
+        scan.stop();
         screen.close();
         resolve(pairing);
       } catch (failure) {
@@ -143,4 +149,80 @@ export function askPairing(store, revoked) {
     });
     code.focus();
   });
+}
+
+const QR_SCANNER_MODULE = "../vendor/qr-scanner/qr-scanner.min.js";
+/** a pairing code as the console shows it: eight letters or digits of Crockford's alphabet */
+const PAIRING_CODE = /^[0-9A-Z]{4}-?[0-9A-Z]{4}$/i;
+
+/** "Scan the code": the camera reads the QR code the console shows next to the pairing code
+ * (with the vendored qr-scanner, which uses the browser's BarcodeDetector where there is one).
+ * `onCode` gets the code read; a code reader acting as a keyboard types into the field. */
+function pairingScanner(onCode) {
+  const button = element("button", {
+    type: "button",
+    id: "pair-scan",
+    class: "secondary",
+    "aria-expanded": "false",
+    "aria-controls": "pair-camera",
+  });
+  button.textContent = t("pair_scan");
+  const video = element("video", {
+    id: "pair-video",
+    class: "camera-video",
+    muted: "",
+    playsinline: "",
+    "aria-label": t("camera_video_label"),
+  });
+  const message = element("p", { id: "pair-camera-message", role: "status" });
+  const panel = element("div", { id: "pair-camera", class: "pair-camera" }, video, message);
+  panel.hidden = true;
+  let scanner = null;
+
+  function stop() {
+    scanner?.destroy(); // stops the camera too
+    scanner = null;
+    panel.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = t("pair_scan");
+  }
+
+  button.addEventListener("click", async () => {
+    if (scanner) return stop();
+    panel.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    button.textContent = t("pair_scan_stop");
+    message.textContent = t("camera_starting");
+    try {
+      const QrScanner = (await import(QR_SCANNER_MODULE)).default;
+      scanner = new QrScanner(
+        video,
+        (found) => {
+          const text = String(found?.data ?? "").trim();
+          if (!PAIRING_CODE.test(text)) {
+            message.textContent = t("pair_scan_not_code");
+            return;
+          }
+          stop();
+          onCode(text.toUpperCase());
+        },
+        {
+          returnDetailedScanResult: true,
+          preferredCamera: "environment",
+          maxScansPerSecond: 8,
+          highlightScanRegion: false, // its overlay uses inline styles, which the CSP forbids
+          highlightCodeOutline: false,
+          onDecodeError: () => {}, // "no QR code found" on most frames: nothing to say
+        },
+      );
+      await scanner.start();
+      message.textContent = t("pair_scan_help");
+    } catch (error) {
+      stop();
+      panel.hidden = false;
+      message.textContent = t("camera_cannot_open");
+      console.warn("the camera did not start", error);
+    }
+  });
+  return { elements: [button, panel], stop };
 }
