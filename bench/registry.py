@@ -85,7 +85,14 @@ BENCHMARKS: dict[str, Benchmark] = {
             full_size=500,
             quick_size=50,
             runner="bench.till:run",
-            options=(("queued", -1, "payments queued offline then synced (-1: 1,000, 100 quick)"),),
+            options=(
+                ("queued", -1, "payments queued offline then synced (-1: 1,000, 100 quick)"),
+                (
+                    "history",
+                    -1,
+                    "a year of synced payments already in the journal (-1: 20,000, 2,000 quick)",
+                ),
+            ),
         ),
         Benchmark(
             name="soak",

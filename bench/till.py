@@ -8,6 +8,10 @@ and pairs with the code: every response of that first visit, what its service wo
 and the worker's own script, each body compressed with gzip (level 6, as nginx serves it),
 is the first load.
 
+Before that, the journal is given a till's year of history: H payments already synced, spread
+over the past year (written straight into its IndexedDB), since a till never forgets its
+journal and every query of a payment's path must stay fast however long it has lived.
+
 Then the tablet goes offline (`context.set_offline`) and takes S payments of 1,00 €, each
 with a distinct code, through `Till.pay` of the page's own engine modules, the very call
 `Engine.call("POST /api/pay")` makes for the cashier screen (app.js keeps its engine to
@@ -65,6 +69,9 @@ AMOUNT_CENTS = 100
 QUICK_SCANS = 50
 QUICK_QUEUED = 100
 QUEUED = 1_000
+QUICK_HISTORY = 2_000
+#: about a year of a busy shop's till (55 payments a day)
+HISTORY = 20_000
 TARGET_FIRST_LOAD_KB = 150.0
 TARGET_P99_MS = 50.0
 TARGET_SYNC_PER_S = 300.0
@@ -141,6 +148,26 @@ _PAY = """async ([codes, amount]) => {
     return { timings, refusals };
 }"""
 
+#: `count` payments synced long ago, as a year of use leaves them in the journal
+_HISTORY = """async (count) => {
+    const { openStore } = await import("/till/engine/store.js");
+    const store = await openStore();
+    const yearAgo = Date.now() - 365 * 24 * 3600 * 1000;
+    const hex = (n) => n.toString(16).padStart(32, "0");
+    await store.transaction(["journal"], "readwrite", ({ journal }) => {
+        for (let n = 0; n < count; n++) {
+            journal.add({
+                redemption_id: `history-rd-${n}`, kind: "redemption", token: "CC1:HISTORY",
+                token_id: hex(n), refund_of: null, amount_cents: 1234, mode: "offline",
+                captured_at: new Date(yearAgo + n * 1500 * 1000).toISOString(),
+                state: "synced", acknowledged: true,
+                server_answer: { status: "accepted", redemption_id: `history-rd-${n}` },
+            });
+        }
+    });
+    return (await store.entries()).length;
+}"""
+
 #: whether the page's last complete contact gave limits that fit `count` payments
 _LIMITS_FIT = """async (count) => {
     const { openStore } = await import("/till/engine/store.js");
@@ -169,7 +196,7 @@ def _raise_limits(sessions: Any, count: int) -> None:
 
 
 def _measure(
-    base: str, pairing: str, codes: list[str], scans: int, sessions: Any
+    base: str, pairing: str, codes: list[str], scans: int, history: int, sessions: Any
 ) -> dict[str, Any]:
     from playwright.sync_api import expect, sync_playwright
 
@@ -214,6 +241,7 @@ def _measure(
                 raise RuntimeError("the page never received the raised offline limits")
             time.sleep(0.2)
 
+        in_journal = page.evaluate(_HISTORY, history) if history else 0
         context.set_offline(True)
         timed = page.evaluate(_PAY, [codes[:scans], AMOUNT_CENTS])
         rest = page.evaluate(_PAY, [codes[scans:], AMOUNT_CENTS]) if len(codes) > scans else None
@@ -236,6 +264,7 @@ def _measure(
         "held_before_sync": held_before,
         "held": held,
         "sync_seconds": sync_seconds,
+        "history": in_journal,
     }
 
 
@@ -250,6 +279,9 @@ def run(config: RunConfig) -> BenchReport:
     if asked < 0:
         asked = QUICK_QUEUED if config.quick else QUEUED
     queued = max(scans, asked)  # the timed scans are queued too
+    history = config.options.get("history", -1)
+    if history < 0:
+        history = QUICK_HISTORY if config.quick else HISTORY
     # SQLite unless PostgreSQL alone is asked (`--db postgresql`): a till's figures on one
     # database, the one a small association runs
     db = "postgresql" if config.databases == ("postgresql",) else "sqlite"
@@ -269,9 +301,17 @@ def run(config: RunConfig) -> BenchReport:
                     session.commit()
                 codes = _issue_codes(url, instance, phones, queued)
                 with gunicorn(url, instance, workers=2, log=config.log) as server:
-                    config.log(f"[{NAME}] pairing, {scans} timed scans offline, sync of {queued}")
+                    config.log(
+                        f"[{NAME}] pairing, {history} payments of history, "
+                        f"{scans} timed scans offline, sync of {queued}"
+                    )
                     measured = _measure(
-                        f"http://{server.host}:{server.port}", pairing, codes, scans, sessions
+                        f"http://{server.host}:{server.port}",
+                        pairing,
+                        codes,
+                        scans,
+                        history,
+                        sessions,
                     )
             finally:
                 engine.dispose()
@@ -305,6 +345,7 @@ def _report(measured: dict[str, Any], db: str, scans: int, queued: int) -> Bench
         "offline_accept_p99_ms": figure(p99),
         "offline_accept_max_ms": figure(max(timings)),
         "offline_accept_mean_ms": figure(statistics.fmean(timings)),
+        "journal_history": measured["history"],
         "queued": queued,
         "synced": measured["held"],
         "sync_seconds": figure(measured["sync_seconds"]),
@@ -317,7 +358,8 @@ def _report(measured: dict[str, Any], db: str, scans: int, queued: int) -> Bench
 
     lines = [
         f"{NAME}: browser till (/till/) in Chromium on {db}: first load (gzip), offline "
-        f"acceptance over {scans} scans, sync of {queued} queued payments",
+        f"acceptance over {scans} scans with {measured['history']:,} payments of history in "
+        f"the journal, sync of {queued} queued payments",
         *table(
             ["url", "KB gzip"],
             [

@@ -14,6 +14,14 @@ from tests.till_web.browser_till import PAGE_ONLY, Tablet, credits, till_url
 from wallet_server.tokens.qr import qr_images
 
 WIDTH, HEIGHT = 640, 480
+#: what the pairing screen's camera was doing, said when it read nothing
+CAMERA_STATE = """() => {
+  const video = document.querySelector("#pair-video");
+  return {
+    message: document.querySelector("#pair-camera-message")?.textContent,
+    playing: video && !video.paused, width: video?.videoWidth, stream: Boolean(video?.srcObject),
+  };
+}"""
 
 
 def camera_playing(text: str, folder: Path) -> tuple[str, ...]:
@@ -52,7 +60,10 @@ def test_the_till_pairs_and_takes_a_payment_with_its_camera(
         page = tablet.start(offline=False, args=camera_playing(code, tmp_path / "pairing"))
         page.goto(till_url(server))
         page.click("#pair-scan")
-        expect(page.locator("#pair-code")).to_have_value(code, timeout=20_000)
+        try:
+            expect(page.locator("#pair-code")).to_have_value(code, timeout=20_000)
+        except AssertionError as failure:
+            raise AssertionError(f"{failure}\ncamera: {page.evaluate(CAMERA_STATE)}") from None
         expect(page.locator("#pair-camera")).to_be_hidden()  # the camera stops once it has read
         page.click("#pair-submit")
         expect(page.locator("#shop-name")).to_have_text("La Cagette", timeout=15_000)

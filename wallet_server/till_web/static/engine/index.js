@@ -135,12 +135,10 @@ class Engine {
   }
 
   async status() {
-    const entries = await this.store.entries();
-    const { count, cents: unsyncedCents } = pendingTotals(entries);
-    const problems = entries
-      .filter((e) => (e.state === STATES.REJECTED || e.state === STATES.CONFLICT) && !e.acknowledged)
-      .reverse()
-      .slice(0, 50);
+    const { count, cents: unsyncedCents } = pendingTotals(
+      await this.store.withState(STATES.PENDING_SYNC),
+    );
+    const problems = (await this.store.needingAttention()).reverse().slice(0, 50);
     return {
       online: Boolean(this.till.online),
       shop_name: this.pairing.shop_name,
@@ -160,11 +158,9 @@ class Engine {
   }
 
   async recent() {
-    const entries = await this.store.entries();
-    const payments = entries
-      .filter((e) => e.kind === "redemption" && e.state !== STATES.ABANDONED)
-      .reverse()
-      .slice(0, 20);
+    const shown = (e) => e.kind === "redemption" && e.state !== STATES.ABANDONED;
+    const entries = await this.store.newest(20, shown); // with the refunds of those 20
+    const payments = entries.filter(shown);
     return {
       payments: payments.map((e) => ({
         redemption_id: e.redemption_id,
@@ -186,10 +182,7 @@ class Engine {
       : [today.getFullYear(), today.getMonth(), today.getDate()];
     const start = new Date(year, month, day).getTime();
     const end = new Date(year, month, day + 1).getTime();
-    const entries = (await this.store.entries()).filter((e) => {
-      const at = Date.parse(e.captured_at);
-      return at >= start && at < end;
-    });
+    const entries = await this.store.capturedBetween(start, end);
     const owed = new Set([STATES.SYNCED, STATES.CONFLICT, STATES.PENDING_SYNC]);
     const payments = entries.filter((e) => e.kind === "redemption" && owed.has(e.state));
     const refunds = entries.filter((e) => e.kind === "refund" && e.state !== STATES.REJECTED);

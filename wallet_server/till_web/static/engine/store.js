@@ -12,8 +12,9 @@
 // after the rest is wiped).
 
 const DB_NAME = "caisse-commune-till";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const HOLDING = new Set(["pending_sync", "synced", "conflict"]);
+const PROBLEMS = new Set(["rejected", "conflict"]);
 
 export const STATES = Object.freeze({
   PENDING_SYNC: "pending_sync",
@@ -34,20 +35,45 @@ function request(req) {
   });
 }
 
+/** The journal grows by every payment for as long as the till lives (thousands a year), so
+ * no hot path reads it whole: each question has its index. Version 1 had the first two. */
 export function openStore() {
   return new Promise((resolve, reject) => {
     const opening = indexedDB.open(DB_NAME, DB_VERSION);
-    opening.onupgradeneeded = () => {
+    opening.onupgradeneeded = (event) => {
       const db = opening.result;
-      const journal = db.createObjectStore("journal", { keyPath: "seq", autoIncrement: true });
-      journal.createIndex("redemption_id", "redemption_id", { unique: true });
-      journal.createIndex("token_id", "token_id");
-      db.createObjectStore("till");
+      if (event.oldVersion < 1) {
+        const journal = db.createObjectStore("journal", { keyPath: "seq", autoIncrement: true });
+        journal.createIndex("redemption_id", "redemption_id", { unique: true });
+        journal.createIndex("token_id", "token_id");
+        db.createObjectStore("till");
+      }
+      if (event.oldVersion < 2) {
+        const journal = opening.transaction.objectStore("journal");
+        journal.createIndex("state", "state");
+        journal.createIndex("captured_at", "captured_at");
+        journal.createIndex("refund_of", "refund_of");
+        // sparse: only the entries the cashier has still to see carry the field
+        journal.createIndex("attention", "attention");
+        journal.openCursor().onsuccess = (found) => {
+          const cursor = found.target.result;
+          if (!cursor) return;
+          cursor.update(withAttention(cursor.value));
+          cursor.continue();
+        };
+      }
     };
     opening.onsuccess = () => resolve(new Store(opening.result));
     opening.onerror = () => reject(opening.error);
     opening.onblocked = () => reject(new Error("the till's database is blocked by another tab"));
   });
+}
+
+/** The entry with `attention` set when the server refused it or found a conflict and the
+ * cashier has not seen it yet, and without it otherwise (so the index skips it). */
+function withAttention(entry) {
+  const { attention, ...rest } = entry;
+  return PROBLEMS.has(rest.state) && !rest.acknowledged ? { ...rest, attention: 1 } : rest;
 }
 
 class Store {
@@ -126,7 +152,7 @@ class Store {
         acknowledged: false,
         ...entry,
       };
-      await request(journal.add(full));
+      await request(journal.add(withAttention(full)));
       return full;
     });
   }
@@ -138,7 +164,7 @@ class Store {
       for (const [redemptionId, { onlyIf, ...fields }] of Object.entries(changes)) {
         const entry = await request(journal.index("redemption_id").get(redemptionId));
         if (!entry || (onlyIf && entry.state !== onlyIf)) continue;
-        await request(journal.put({ ...entry, ...fields }));
+        await request(journal.put(withAttention({ ...entry, ...fields })));
       }
     });
   }
@@ -149,9 +175,65 @@ class Store {
     );
   }
 
-  /** Every entry, oldest first (a till's journal is small: a day is a few hundred). */
+  /** Every entry, oldest first: for tests and exports, never on a payment's path. */
   entries() {
     return this.transaction(["journal"], "readonly", ({ journal }) => request(journal.getAll()));
+  }
+
+  /** The entries in `state`, oldest first (at most `limit`). */
+  withState(state, limit = undefined) {
+    return this.index("state", IDBKeyRange.only(state), limit);
+  }
+
+  /** The entries of one pay code (a handful at most). */
+  ofToken(tokenId) {
+    return this.index("token_id", IDBKeyRange.only(tokenId));
+  }
+
+  /** The refunds of one payment. */
+  refundsOf(redemptionId) {
+    return this.index("refund_of", IDBKeyRange.only(redemptionId));
+  }
+
+  /** The entries captured from `since` (inclusive) to `until` (exclusive, or open), both
+   * instants; captured_at is always an ISO text in UTC ("Z"), so text order is time order. */
+  capturedBetween(since, until = null) {
+    const from = new Date(since).toISOString();
+    const range = until
+      ? IDBKeyRange.bound(from, new Date(until).toISOString(), false, true)
+      : IDBKeyRange.lowerBound(from);
+    return this.index("captured_at", range);
+  }
+
+  /** The rejections and conflicts the cashier has not seen yet, oldest first. */
+  needingAttention() {
+    return this.index("attention", IDBKeyRange.only(1));
+  }
+
+  /** The newest entries, newest first, until `count` of them pass `wanted` (with every
+   * entry met on the way, so the refunds of those payments are among them). */
+  newest(count, wanted) {
+    return this.transaction(["journal"], "readonly", ({ journal }) => {
+      const found = [];
+      let kept = 0;
+      return new Promise((resolve, reject) => {
+        const walking = journal.openCursor(null, "prev");
+        walking.onerror = () => reject(walking.error);
+        walking.onsuccess = () => {
+          const cursor = walking.result;
+          if (!cursor || kept >= count) return resolve(found);
+          found.push(cursor.value);
+          if (wanted(cursor.value)) kept += 1;
+          cursor.continue();
+        };
+      });
+    });
+  }
+
+  index(name, range, limit = undefined) {
+    return this.transaction(["journal"], "readonly", ({ journal }) =>
+      request(journal.index(name).getAll(range, limit)),
+    );
   }
 }
 

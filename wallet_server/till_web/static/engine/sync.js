@@ -35,7 +35,7 @@ export class Sync {
         const startedAt = await this.refresh();
         const complete = await this.upload();
         await this.settleAbandoned();
-        const { count, cents } = pendingTotals(await this.store.entries());
+        const { count, cents } = pendingTotals(await this.store.withState(STATES.PENDING_SYNC));
         const synced = complete && count === 0;
         await this.heartbeat(count, cents, synced, startedAt);
       } catch (error) {
@@ -57,7 +57,7 @@ export class Sync {
   /** The limits and the server's time, then the keyset and the blocklist; returns the
    * pass's start in the server's time. */
   async refresh() {
-    const { count, cents } = pendingTotals(await this.store.entries());
+    const { count, cents } = pendingTotals(await this.store.withState(STATES.PENDING_SYNC));
     const startedAt = (await this.heartbeat(count, cents, false)).toISOString();
     const keyset = await this.server.keyset();
     await this.store.put({ keyset: { keys: keyset.keys, digest: keyset.digest } });
@@ -112,12 +112,8 @@ export class Sync {
   async unsynced() {
     return navigator.locks.request(PAYMENT_LOCK, { ifAvailable: true }, async (idle) => {
       const cutoff = idle ? Infinity : this.till.now().getTime() - ATTEMPT_SETTLED_MS;
-      return (await this.store.entries())
-        .filter(
-          (e) =>
-            e.state === STATES.PENDING_SYNC &&
-            (e.kind === "refund" || e.mode === "offline" || Date.parse(e.captured_at) < cutoff),
-        )
+      return (await this.store.withState(STATES.PENDING_SYNC))
+        .filter((e) => e.kind === "refund" || e.mode === "offline" || Date.parse(e.captured_at) < cutoff)
         .slice(0, BATCH_SIZE);
     });
   }
@@ -126,7 +122,7 @@ export class Sync {
   async upload() {
     for (;;) {
       const entries = await this.unsynced();
-      if (!entries.length) return pendingTotals(await this.store.entries()).count === 0;
+      if (!entries.length) return pendingTotals(await this.store.withState(STATES.PENDING_SYNC)).count === 0;
       const payments = leadingPayments(entries);
       if (payments.length) {
         await this.uploadPayments(payments);
@@ -193,8 +189,8 @@ export class Sync {
    * it, give the money back to the wallet. */
   async settleAbandoned() {
     const cutoff = this.till.now().getTime() - ATTEMPT_SETTLED_MS;
-    const abandoned = (await this.store.entries()).filter(
-      (e) => e.state === STATES.ABANDONED && Date.parse(e.captured_at) < cutoff,
+    const abandoned = (await this.store.withState(STATES.ABANDONED)).filter(
+      (e) => Date.parse(e.captured_at) < cutoff,
     );
     for (const entry of abandoned) {
       const receipt = await this.lookup(entry.redemption_id);

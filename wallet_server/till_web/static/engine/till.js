@@ -98,7 +98,7 @@ export class Till {
       throw error;
     }
     return navigator.locks.request(PAYMENT_LOCK, async () => {
-      if (tokenUsed(await this.store.entries(), tokenId)) return refused("token_already_used");
+      if (tokenUsed(await this.store.ofToken(tokenId), tokenId)) return refused("token_already_used");
       const now = this.now();
       const redemptionId = this.newId("rd");
       const payment = { redemptionId, token: text, tokenId, amountCents, now };
@@ -162,8 +162,8 @@ export class Till {
   /** The offline rules; `attempted` when an unanswered online try is journaled already. */
   async offline(payment, attempted) {
     const { redemptionId, token, tokenId, amountCents, now } = payment;
-    const entries = await this.store.entries();
     const lastSync = (await this.store.get("last_sync")) ?? now.toISOString();
+    const sinceSync = await this.store.capturedBetween(lastSync);
     const verdict = await judgeOffline(
       { token, amountCents, capturedAt: now.toISOString() },
       {
@@ -171,8 +171,8 @@ export class Till {
         keyset: await this.cachedKeyset(),
         blocklist: await this.cachedBlocklist(),
         limits: await this.limits(),
-        window: { since: lastSync, ...offlineSince(entries, lastSync) },
-        takenHere: tokenUsed(entries, tokenId, attempted ? redemptionId : null),
+        window: { since: lastSync, ...offlineSince(sinceSync, lastSync) },
+        takenHere: tokenUsed(await this.store.ofToken(tokenId), tokenId, attempted ? redemptionId : null),
       },
     );
     if (verdict.verdict !== "accept") {
@@ -278,13 +278,13 @@ export class Till {
   /** Give back all or part of one of this till's payments; sent now or at the next sync. */
   async refund(redemptionId, amountCents) {
     return navigator.locks.request(PAYMENT_LOCK, async () => {
-      const entries = await this.store.entries();
-      const payment = entries.find((e) => e.redemption_id === redemptionId);
+      const payment = await this.store.entry(redemptionId);
       if (!payment || payment.kind !== "redemption") return refused("payment_not_found");
       if (payment.state === STATES.REJECTED || payment.state === STATES.ABANDONED) {
         return refused("payment_not_refundable");
       }
-      const left = payment.amount_cents - refundedCents(entries, redemptionId);
+      const refunds = await this.store.refundsOf(redemptionId);
+      const left = payment.amount_cents - refundedCents(refunds, redemptionId);
       if (!Number.isSafeInteger(amountCents) || amountCents <= 0) return refused("amount_missing");
       if (amountCents > left) return refused("refund_too_large");
       const refundId = this.newId("rf");
