@@ -112,9 +112,11 @@ export class Sync {
   async unsynced() {
     return navigator.locks.request(PAYMENT_LOCK, { ifAvailable: true }, async (idle) => {
       const cutoff = idle ? Infinity : this.till.now().getTime() - ATTEMPT_SETTLED_MS;
-      return (await this.store.withState(STATES.PENDING_SYNC))
-        .filter((e) => e.kind === "refund" || e.mode === "offline" || Date.parse(e.captured_at) < cutoff)
-        .slice(0, BATCH_SIZE);
+      // one batch's worth read, not every pending entry: an attempt still on a screen (one
+      // at a time) only makes this batch one smaller
+      return (await this.store.withState(STATES.PENDING_SYNC, BATCH_SIZE)).filter(
+        (e) => e.kind === "refund" || e.mode === "offline" || Date.parse(e.captured_at) < cutoff,
+      );
     });
   }
 
