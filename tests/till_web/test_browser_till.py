@@ -256,6 +256,16 @@ def test_the_till_is_served_with_a_strict_policy(client):
     assert "default-src 'none'" in policy and "script-src 'self';" in policy
     assert "unsafe-inline" not in policy and "http" not in policy
     assert headers["Cache-Control"] == "no-store"
+    # another site can neither frame the till nor call the API with its credential: the
+    # credential is in this origin's IndexedDB, and the API allows no other origin
+    assert "frame-ancestors 'none'" in policy and headers["X-Frame-Options"] == "DENY"
+    for method in ("OPTIONS", "POST"):
+        answer = client.open(
+            "/api/v1/pos/redemptions",
+            method=method,
+            headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        )
+        assert "Access-Control-Allow-Origin" not in answer.headers, method
     # one screen for both tills: the very files of pos_client/static
     assert body == (SCREEN / "index.html").read_bytes()
     assert get("/till/app.js")[2] == (SCREEN / "app.js").read_bytes()
