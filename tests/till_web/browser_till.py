@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from paytoken import unverified_claims
+from tests.payments import account
 from tests.pos_client.conftest import pairing_code
 from tests.system_programs import require
-from wallet_server.ledger import Account
 from wallet_server.pos.models import Redemption
 
 SCREEN = Path(__file__).parent.parent.parent / "pos_client" / "static"
@@ -55,10 +55,7 @@ def pay(page, code: str, digits: str) -> None:
 
 
 def credits(sessions, account_id: int) -> int:
-    with sessions() as session:
-        account = session.get(Account, account_id)
-        assert account is not None
-        return account.credits_posted
+    return account(sessions, account_id).credits_posted
 
 
 def redemptions_of(sessions, token: str) -> int:

@@ -7,10 +7,9 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.payments import new_wallet
+from tests.payments import account, new_wallet
 from tests.pos_client.conftest import pay_code
 from tests.till_web.browser_till import credits, pair, pay
-from wallet_server.ledger import Account
 from wallet_server.participants.models import Participant
 from wallet_server.pos.pin import set_pin
 
@@ -26,13 +25,6 @@ JOURNAL_DAYS = """async () => {
   });
   return [...new Set(days)];
 }"""
-
-
-def balance(sessions, account_id: int) -> int:
-    with sessions() as session:
-        account = session.get(Account, account_id)
-        assert account is not None
-        return account.balance
 
 
 def key_in(page, digits: str) -> None:
@@ -87,8 +79,8 @@ def test_refund_pin_payment_and_day_report(server, sessions, client, tablet):
         "data-result", "accepted", timeout=15_000
     )
     page.click("#refund-close")
-    assert balance(sessions, shop_account) == 1_700
-    assert balance(sessions, wallet.account_id) == 10_000 - 2_700 + 1_000
+    assert account(sessions, shop_account).balance == 1_700
+    assert account(sessions, wallet.account_id).balance == 10_000 - 2_700 + 1_000
     expect(page.locator("#recent-list")).to_contain_text(re.compile(r"10,00\s€"))
     page.locator(".refund-button").last.click()
     page.keyboard.press("Delete")
