@@ -28,12 +28,12 @@ from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.redemption import (
     Receipt,
     RedemptionRequest,
-    hold_expiry,
     judged_at,
     receipt_of,
     redemption_digest,
     verified_claims,
 )
+from wallet_server.settlement import hold_expiry, payment_transfer_id, redemption_transfer_id
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.models import BlocklistEntry, IssuedToken
 from wallet_server.tokens.operations import all_keys
@@ -67,7 +67,7 @@ def redeem_plain(
         [
             HoldPost(
                 hold_id=issued.hold_id,
-                transfer_id=f"redeem:{request.redemption_id}",
+                transfer_id=redemption_transfer_id(request.redemption_id),
                 amount=request.amount_cents,
                 actor=actor,
                 reference=request.redemption_id,
@@ -82,7 +82,7 @@ def redeem_plain(
         session,
         [
             TransferRequest(
-                id=f"pay:{request.redemption_id}",
+                id=payment_transfer_id(request.redemption_id),
                 debit_account_id=clearing.id,
                 credit_account_id=shop.account_id,
                 amount=request.amount_cents,
@@ -154,7 +154,7 @@ def _plain_candidates(
             token is not None
             and token.token_id not in used
             and not blocked.get(request.redemption_id)
-            and now < hold_expiry(token, settings)
+            and now < hold_expiry(token.expires_at, settings)
         ):
             candidates.append((request, claims, token))
     return candidates

@@ -28,6 +28,7 @@ from wallet_server.ledger import Account, Transfer, TransferRequest, create_tran
 from wallet_server.participants.models import Participant
 from wallet_server.pos.limits import worst_case_exposure_cents
 from wallet_server.pos.models import Conflict, Redemption
+from wallet_server.settlement import ConflictStep, conflict_reference, conflict_transfer_id
 from wallet_server.shops.models import Shop
 
 
@@ -255,17 +256,17 @@ def _locked_unsettled(session: Session, conflict: Conflict, account_ids: list[in
 
 
 def _request(
-    conflict: Conflict, step: str, debit_id: int, credit_id: int, amount: int, actor: str
+    conflict: Conflict, step: ConflictStep, debit_id: int, credit_id: int, amount: int, actor: str
 ) -> TransferRequest:
     kind = "conflict_write_off" if step == "write_off" else "conflict_repayment"
     return TransferRequest(
-        id=f"conflict:{conflict.id}:{step}",
+        id=conflict_transfer_id(conflict.id, step),
         debit_account_id=debit_id,
         credit_account_id=credit_id,
         amount=amount,
         kind=kind,
         actor=actor,
-        reference=f"conflict:{conflict.id}",
+        reference=conflict_reference(conflict.id),
     )
 
 

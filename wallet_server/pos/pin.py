@@ -28,6 +28,7 @@ from wallet_server.pos.redemption import (
     request_digest,
 )
 from wallet_server.public_ids import normalize_public_id
+from wallet_server.settlement import payment_transfer_id
 
 PIN_ATTEMPTS = 5
 _PIN = re.compile(r"\d{4,6}")
@@ -118,7 +119,7 @@ def pay_by_pin(
     transfer(
         session,
         TransferRequest(
-            id=f"pay:{redemption_id}",
+            id=payment_transfer_id(redemption_id),
             debit_account_id=participant.account_id,
             credit_account_id=shop.account_id,
             amount=amount_cents,

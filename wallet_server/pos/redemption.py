@@ -41,6 +41,7 @@ from wallet_server.pos.offline_check import (
     refused_before,
     till_stretch,
 )
+from wallet_server.settlement import hold_expiry, payment_transfer_id, redemption_transfer_id
 from wallet_server.shops.models import Shop, ShopStatus
 from wallet_server.tokens.blocklist import blocklist_for
 from wallet_server.tokens.models import IssuedToken
@@ -157,11 +158,11 @@ def redeem(
     reference = f"{request.redemption_id}"
     hold_open = session.get(OpenHold, issued.hold_id) is not None
     conflict_reason: str | None = None
-    if hold_open and now < hold_expiry(issued, settings):
+    if hold_open and now < hold_expiry(issued.expires_at, settings):
         post_hold(
             session,
             issued.hold_id,
-            transfer_id=f"redeem:{request.redemption_id}",
+            transfer_id=redemption_transfer_id(request.redemption_id),
             amount=request.amount_cents,
             actor=f"pos:{device.id}",
             reference=reference,
@@ -303,10 +304,6 @@ def verified_claims(
     return claims
 
 
-def hold_expiry(issued: IssuedToken, settings: TokenSettings) -> datetime:
-    return issued.expires_at + timedelta(seconds=settings.sync_grace_seconds)
-
-
 def _settle(
     session: Session,
     clearing_id: int,
@@ -318,7 +315,7 @@ def _settle(
     transfer(
         session,
         TransferRequest(
-            id=f"pay:{request.redemption_id}",
+            id=payment_transfer_id(request.redemption_id),
             debit_account_id=clearing_id,
             credit_account_id=shop_account_id,
             amount=request.amount_cents,
@@ -345,7 +342,7 @@ def _charge_directly(
     transfer(
         session,
         TransferRequest(
-            id=f"pay:{request.redemption_id}",
+            id=payment_transfer_id(request.redemption_id),
             debit_account_id=wallet_id,
             credit_account_id=shop_account_id,
             amount=request.amount_cents,

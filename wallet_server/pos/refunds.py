@@ -13,6 +13,7 @@ from wallet_server.participants.models import Participant
 from wallet_server.pos.models import PosDevice, Redemption, Refund
 from wallet_server.pos.redemption import RedemptionError, approved_shop
 from wallet_server.reimbursements.models import PayoutBatch, PayoutLine, PayoutStatus
+from wallet_server.settlement import refund_transfer_id
 from wallet_server.shops.models import Shop
 
 #: how long after a payment its till may still refund it (CAISSE_TOKEN_REFUND_WINDOW_DAYS)
@@ -67,7 +68,7 @@ def refund(
     transfer(
         session,
         TransferRequest(
-            id=f"refund:{refund_id}",
+            id=refund_transfer_id(refund_id),
             debit_account_id=shop.account_id,
             credit_account_id=participant.account_id,
             amount=amount_cents,

@@ -32,6 +32,7 @@ from wallet_server.ledger import (
     transfer,
 )
 from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.settlement import hold_expiry, token_hold_id
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import IssuedToken, SigningKeyRecord
 
@@ -171,7 +172,7 @@ def reserve_pay_code(
     wallet = lock_accounts(session, [participant.account_id, clearing.id])[participant.account_id]
     _refuse_too_many(session, wallet.id, settings)
     claims = draft.claims
-    hold_id = f"token:{claims.token_id.hex()}"
+    hold_id = token_hold_id(claims.token_id)
     transfer(
         session,
         TransferRequest(
@@ -182,7 +183,7 @@ def reserve_pay_code(
             kind="payment",
             actor=f"participant:{participant.public_id}",
             phase=TransferPhase.PENDING,
-            expires_at=claims.expires + timedelta(seconds=settings.sync_grace_seconds),
+            expires_at=hold_expiry(claims.expires, settings),
         ),
         now=now,
     )

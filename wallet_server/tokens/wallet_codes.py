@@ -10,6 +10,7 @@ from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import OpenHold, lock_accounts, void_hold
 from wallet_server.participants.models import Participant
+from wallet_server.settlement import cancel_transfer_id
 from wallet_server.tokens.blocklist import revoke
 from wallet_server.tokens.models import IssuedToken
 
@@ -66,8 +67,3 @@ def release_token(
         now=now,
     )
     revoke(session, actor=actor, token_id=issued.token_id, reason=reason, now=now)
-
-
-def cancel_transfer_id(token_id: str) -> str:
-    """The id of the void that cancels a token: whoever cancelled it, it happened once."""
-    return f"cancel:{token_id}"

@@ -8,7 +8,7 @@ redeems it as it redeems a phone's code, and cancelling one is cancelling that c
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,10 +29,16 @@ from wallet_server.ledger import (
 )
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.pos.models import Redemption
+from wallet_server.settlement import (
+    cancel_transfer_id,
+    hold_expiry,
+    token_hold_id,
+    voucher_hold_reference,
+)
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.models import IssuedToken
 from wallet_server.tokens.operations import wallet_account
-from wallet_server.tokens.wallet_codes import cancel_transfer_id, release_token
+from wallet_server.tokens.wallet_codes import release_token
 from wallet_server.vouchers.models import Voucher, VoucherSheet
 
 #: one printed sheet at most: four A4 pages of ten
@@ -79,20 +85,20 @@ def issue_sheet(
     clearing = fund_account(session, FundAccount.CLEARING)
     locked = lock_accounts(session, [participant.account_id, clearing.id])
     _refuse_short(locked[participant.account_id].available, total, participant)
-    hold_expiry = claims[0].expires + timedelta(seconds=settings.sync_grace_seconds)
+    hold_expires = hold_expiry(claims[0].expires, settings)
     results = create_transfers(
         session,
         [
             TransferRequest(
-                id=f"token:{claim.token_id.hex()}",
+                id=token_hold_id(claim.token_id),
                 debit_account_id=participant.account_id,
                 credit_account_id=clearing.id,
                 amount=value_cents,
                 kind="payment",
                 actor=actor,
-                reference=f"voucher:{participant.public_id}",
+                reference=voucher_hold_reference(participant.public_id),
                 phase=TransferPhase.PENDING,
-                expires_at=hold_expiry,
+                expires_at=hold_expires,
             )
             for claim in claims
         ],
@@ -117,7 +123,7 @@ def issue_sheet(
             participant_id=participant.id,
             account_id=participant.account_id,
             kid=signer.kid.hex(),
-            hold_id=f"token:{claim.token_id.hex()}",
+            hold_id=token_hold_id(claim.token_id),
             cap_cents=value_cents,
             offline=True,
             kind="voucher",
