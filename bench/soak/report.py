@@ -3,16 +3,16 @@
 from typing import Any
 
 from bench.report import table
-from bench.soak_checks import SAMPLES, SoakRun
-from bench.soak_fixture import (
+from bench.soak.checks import SAMPLES, SoakRun
+from bench.soak.fixture import (
     ALLOCATED_MONTH,
     OFFLINE_TILLS,
     ONLINE_TILLS,
     PARTICIPANTS,
     PHONES,
 )
-from bench.soak_monitor import SLICES
-from bench.soak_traffic import OFFLINE_BATCH
+from bench.soak.monitor import SLICES
+from bench.soak.traffic import OFFLINE_BATCH
 
 NAME = "soak"
 

@@ -22,7 +22,7 @@ payments are taken the same way, untimed. Then the line comes back: the time fro
 online to the server holding every queued redemption (the page's own sync loop, its
 "online" event; the database polled), in payments per second.
 
-No baseline: the figures are the page's own, against the issue's fixed budget (bench/pos.py
+No baseline: the figures are the page's own, against the issue's fixed budget (bench/load/pos.py
 measures the Python till's, with a bare durable insert beside it).
 """
 
@@ -41,12 +41,12 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bench.browser.pwa import CACHED_BODIES
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import open_database
-from bench.fixtures import ACTOR, funded_participants
-from bench.pwa import CACHED_BODIES
 from bench.report import table
 from bench.server import gunicorn
+from testsupport.fund import ACTOR, funded_participants
 from wallet_server import migrations
 from wallet_server.app import create_app
 from wallet_server.config import TokenSettings

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from bench import baseline
 from bench.core import BenchReport, Log, RunConfig, Throttle, figure, profiled, rate
 from bench.databases import DatabaseUnavailable, open_database
+from bench.micro import baseline
 from bench.report import table
 from wallet_server import migrations
 from wallet_server.allocations.operations import RunSummary, run_allocation, set_policy

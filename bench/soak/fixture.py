@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from bench.fixtures import funded_participants
+from testsupport.fund import funded_participants
 from wallet_server import migrations
 from wallet_server.allocations.operations import set_policy
 from wallet_server.contributions.operations import record_subsidy
@@ -93,7 +93,7 @@ def _seed(session: Session, key_dir: Path) -> SoakFixture:
 
 
 def _analyze(engine: Engine) -> None:
-    """Planner statistics for the freshly filled tables (see bench.allocation's)."""
+    """Planner statistics for the freshly filled tables (see bench.micro.allocation's)."""
     if engine.dialect.name != "postgresql":
         return
     names = ", ".join(table.name for table in Base.metadata.sorted_tables)

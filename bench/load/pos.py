@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import DatabaseUnavailable, open_database
-from bench.fixtures import funded_participants
 from bench.report import table
 from bench.server import gunicorn
 from offline_rules import OfflineLimits
@@ -42,6 +41,7 @@ from pos_client.pairing import pair
 from pos_client.sync import Sync
 from pos_client.till import Till
 from pos_client.tillfiles import Pairing, TillFiles
+from testsupport.fund import funded_participants
 from wallet_server import migrations
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory

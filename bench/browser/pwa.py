@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.core import BenchReport, RunConfig, figure
-from bench.fixtures import ACTOR, funded_participants
 from bench.report import table
 from bench.server import gunicorn
+from testsupport.fund import ACTOR, funded_participants
 from wallet_server import migrations
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.participants.activation import create_activation_code

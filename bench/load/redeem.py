@@ -1,7 +1,7 @@
 """Pay at tills through gunicorn for N seconds, against /healthz under the same load.
 
 gunicorn runs as production runs it: a real subprocess with 2 workers, on PostgreSQL and on
-SQLite. Client threads (bench.load) each play one till and a share of the participants; a
+SQLite. Client threads (bench.load.clients) each play one till and a share of the participants; a
 payment is what a till and a phone do: POST /api/v1/me/tokens with the participant's device
 credential (201), then POST /api/v1/pos/redemptions with the till's credential, a fresh
 uuid as redemption_id, a random amount up to the pay code's cap, mode online (200). Only
@@ -24,7 +24,7 @@ clients paid. BENCH_REDEEM_CLIENTS overrides the number of client threads (defau
 
 With --profile DIR, each gunicorn worker writes the cProfile stats of its API requests to DIR
 when it stops (bench.gunicorn_profile): the client is another process, so the timed section
-cannot be profiled in place as in bench.allocation.
+cannot be profiled in place as in bench.micro.allocation.
 """
 
 import json
@@ -47,10 +47,10 @@ from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, Log, RunConfig, error_gist, figure
 from bench.databases import DatabaseUnavailable, open_database
-from bench.fixtures import funded_participants
-from bench.load import ClientStats, Http, LoadResult, Step, run_clients
+from bench.load.clients import ClientStats, Http, LoadResult, Step, run_clients
 from bench.report import table
 from bench.server import Server, gunicorn
+from testsupport.fund import funded_participants
 from wallet_server import migrations
 from wallet_server.db import SessionFactory, make_engine, make_session_factory
 from wallet_server.ledger import Account, run_in_transaction
@@ -208,7 +208,7 @@ def _seed(session: Session, key_dir: Path) -> Fixture:
 
 
 def _analyze(engine: Engine) -> None:
-    """Planner statistics for the freshly filled tables (see bench.allocation's)."""
+    """Planner statistics for the freshly filled tables (see bench.micro.allocation's)."""
     if engine.dialect.name != "postgresql":
         return
     names = ", ".join(table.name for table in Base.metadata.sorted_tables)
