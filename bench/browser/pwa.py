@@ -25,16 +25,13 @@ from typing import Any
 from bench.core import BenchReport, RunConfig, figure
 from bench.report import table
 from bench.server import gunicorn
-from testsupport.fund import ACTOR, funded_participants
+from testsupport.fund import add_signing_key, approved_shop, funded_participants
 from wallet_server import migrations
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.participants.activation import create_activation_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 NAME = "pwa"
+ACTOR = "bench"
 #: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
 CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
 PIN = "2580"
@@ -47,10 +44,9 @@ def _seed(url: str, key_dir: Path) -> str:
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
-            [person] = funded_participants(session, 1, 10_000)
-            shop = add_shop(session, name="La Cagette", address="1 rue de la Gare, Montpellier")
-            change_shop_status(session, shop, ShopStatus.APPROVED)
-            rotate_signing_key(session, KeyStore(key_dir))
+            [person] = funded_participants(session, 1, 10_000, actor=ACTOR)
+            approved_shop(session, "La Cagette", address="1 rue de la Gare, Montpellier")
+            add_signing_key(session, key_dir)
             code = create_activation_code(session, person, actor=ACTOR).code
             session.commit()
     finally:

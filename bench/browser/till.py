@@ -46,21 +46,17 @@ from bench.core import BenchReport, RunConfig, figure
 from bench.databases import open_database
 from bench.report import table
 from bench.server import gunicorn
-from testsupport.fund import ACTOR, funded_participants
+from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
 from wallet_server.app import create_app
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.models import PosDevice, Redemption
-from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 NAME = "till"
 SCHEMA = "bench_till"
+ACTOR = "bench"
 #: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
 CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
 #: a phone may hold this many open pay codes (the server's default limit)
@@ -82,11 +78,10 @@ def _seed(session: Session, key_dir: Path, count: int) -> tuple[str, list[str]]:
     """A shop with a pairing code, a signing key, and enough funded wallets, each bound to a
     phone, to hold `count` open pay codes: the phones' credentials."""
     wallets = -(-count // CODES_PER_WALLET)
-    people = funded_participants(session, wallets, CODES_PER_WALLET * TokenSettings().cap_cents)
-    shop = add_shop(session, name="La Cagette")
-    change_shop_status(session, shop, ShopStatus.APPROVED)
-    pairing = create_pairing_code(session, shop, actor=ACTOR).code
-    rotate_signing_key(session, KeyStore(key_dir))
+    cents_each = CODES_PER_WALLET * TokenSettings().cap_cents
+    people = funded_participants(session, wallets, cents_each, actor=ACTOR)
+    [pairing] = pairing_codes(session, approved_shop(session, "La Cagette"), 1, actor=ACTOR)
+    add_signing_key(session, key_dir)
     phones = [bind_device(session, person, label="phone").credential for person in people]
     return pairing, phones
 

@@ -41,22 +41,18 @@ from pos_client.pairing import pair
 from pos_client.sync import Sync
 from pos_client.till import Till
 from pos_client.tillfiles import Pairing, TillFiles
-from testsupport.fund import funded_participants
+from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.ledger import Account
 from wallet_server.ledger import verify as verify_ledger
 from wallet_server.pos.models import PosDevice, Redemption
-from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import (
     current_signing_key,
     draft_pay_code,
     reserve_pay_code,
-    rotate_signing_key,
 )
 
 NAME = "pos"
@@ -185,11 +181,9 @@ class SyncRun:
 def _seed(session: Session, key_dir: Path, count: int) -> tuple[str, list[str]]:
     """A shop with a pairing code, and `count` offline pay codes held on funded wallets."""
     wallets = -(-count // CODES_PER_WALLET)
-    people = funded_participants(session, wallets, CODES_PER_WALLET * CAP_CENTS)
-    shop = add_shop(session, name="Bench shop")
-    change_shop_status(session, shop, ShopStatus.APPROVED)
-    code = create_pairing_code(session, shop, actor=ACTOR).code
-    rotate_signing_key(session, KeyStore(key_dir))
+    people = funded_participants(session, wallets, CODES_PER_WALLET * CAP_CENTS, actor=ACTOR)
+    [code] = pairing_codes(session, approved_shop(session, "Bench shop"), 1, actor=ACTOR)
+    add_signing_key(session, key_dir)
     signer = current_signing_key(session, KeyStore(key_dir))
     settings = TokenSettings(cap_cents=CAP_CENTS, max_outstanding=CODES_PER_WALLET)
     tokens: list[str] = []

@@ -50,7 +50,7 @@ from bench.databases import DatabaseUnavailable, open_database
 from bench.load.clients import ClientStats, Http, LoadResult, Step, run_clients
 from bench.report import table
 from bench.server import Server, gunicorn
-from testsupport.fund import funded_participants
+from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
 from wallet_server.db import SessionFactory, make_engine, make_session_factory
 from wallet_server.ledger import Account, run_in_transaction
@@ -58,11 +58,7 @@ from wallet_server.ledger import verify as verify_ledger
 from wallet_server.models import Base
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.models import Redemption
-from wallet_server.pos.pairing import create_pairing_code, pair_device
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
+from wallet_server.pos.pairing import pair_device
 
 NAME = "redeem"
 SCHEMA = "bench_redeem"
@@ -193,17 +189,18 @@ def client_count() -> int:
 def _seed(session: Session, key_dir: Path) -> Fixture:
     """Funded participants with a bound phone each, approved shops with paired tills, a key:
     all through the services a coordinator's actions go through."""
-    people = funded_participants(session, PARTICIPANTS, FUNDING_CENTS, month=ENROLLED_MONTH)
+    people = funded_participants(
+        session, PARTICIPANTS, FUNDING_CENTS, actor=ACTOR, month=ENROLLED_MONTH
+    )
     wallets = [bind_device(session, person, label="bench").credential for person in people]
     tills: list[str] = []
     for shop_index in range(SHOPS):
-        shop = add_shop(session, name=f"Bench shop {shop_index}")
-        change_shop_status(session, shop, ShopStatus.APPROVED)
-        for till_index in range(TILLS_PER_SHOP):
-            code = create_pairing_code(session, shop, actor=ACTOR).code
+        shop = approved_shop(session, f"Bench shop {shop_index}")
+        codes = pairing_codes(session, shop, TILLS_PER_SHOP, actor=ACTOR)
+        for till_index, code in enumerate(codes):
             paired = pair_device(session, code, name=f"till {shop_index}.{till_index}")
             tills.append(paired.credential)
-    rotate_signing_key(session, KeyStore(key_dir))
+    add_signing_key(session, key_dir)
     return Fixture(wallets=wallets, tills=tills)
 
 

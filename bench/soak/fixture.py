@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from testsupport.fund import funded_participants
+from testsupport.fund import add_signing_key, approved_shop, funded_participants
 from wallet_server import migrations
 from wallet_server.allocations.operations import set_policy
 from wallet_server.contributions.operations import record_subsidy
@@ -22,10 +22,6 @@ from wallet_server.ledger import run_in_transaction
 from wallet_server.models import Base
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 ACTOR = "bench"
 ENROLLED_MONTH = "2026-01"
@@ -60,7 +56,9 @@ class SoakFixture:
 
 
 def _seed(session: Session, key_dir: Path) -> SoakFixture:
-    people = funded_participants(session, PARTICIPANTS, FUNDING_CENTS, month=ENROLLED_MONTH)
+    people = funded_participants(
+        session, PARTICIPANTS, FUNDING_CENTS, actor=ACTOR, month=ENROLLED_MONTH
+    )
     phones = [bind_device(session, person, label="bench").credential for person in people[:PHONES]]
     set_policy(
         session,
@@ -77,14 +75,12 @@ def _seed(session: Session, key_dir: Path) -> SoakFixture:
         actor=ACTOR,
         subsidy_id="bench-allocation",
     )
-    shops = [add_shop(session, name=f"Soak shop {index}") for index in range(SHOPS)]
-    for shop in shops:
-        change_shop_status(session, shop, ShopStatus.APPROVED)
+    shops = [approved_shop(session, f"Soak shop {index}") for index in range(SHOPS)]
     codes = [
         create_pairing_code(session, shops[index % SHOPS], actor=ACTOR).code
         for index in range(ONLINE_TILLS + OFFLINE_TILLS)
     ]
-    rotate_signing_key(session, KeyStore(key_dir))
+    add_signing_key(session, key_dir)
     return SoakFixture(
         phones=phones,
         online_pairing_codes=codes[:ONLINE_TILLS],
