@@ -6,8 +6,8 @@ must be fast and deterministic, a benchmark must be big and honest about noise. 
 benchmark still checks its own results, so a fast but wrong change cannot look like a win.
 
 Benchmark NAME lives in bench/FAMILY/NAME.py, FAMILY one of micro (one operation in this
-process), load (clients against gunicorn), browser (Chromium), soak and simulation; what
-they all use (configuration, reports, databases, gunicorn) sits here at the top. What the
-benchmarks share with the tests (the till's network relay, a fund ready to pay) is in the
-top-level package testsupport.
+process), load (clients against gunicorn), browser (Chromium), soak and simulation. What
+they all use (configuration, reports, percentiles, databases, gunicorn) sits here at the
+top; what the benchmarks share with the tests (the till's network relay, a fund ready to
+pay) is in the top-level package testsupport.
 """

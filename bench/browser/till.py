@@ -27,8 +27,6 @@ measures the Python till's, with a bare durable insert beside it).
 """
 
 import base64
-import gzip
-import os
 import secrets
 import statistics
 import tempfile
@@ -41,9 +39,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bench.browser.pwa import CACHED_BODIES
+from bench.browser.chromium import CACHED_BODIES, CHROMIUM, CHROMIUM_ARGS, gzip_size
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import open_database
+from bench.percentiles import rounded_rank
 from bench.report import table
 from bench.server import gunicorn
 from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
@@ -57,8 +56,6 @@ from wallet_server.pos.models import PosDevice, Redemption
 NAME = "till"
 SCHEMA = "bench_till"
 ACTOR = "bench"
-#: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
-CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
 #: a phone may hold this many open pay codes (the server's default limit)
 CODES_PER_WALLET = TokenSettings().max_outstanding
 AMOUNT_CENTS = 100
@@ -114,10 +111,6 @@ def _issue_codes(url: str, instance: Path, phones: list[str], count: int) -> lis
     finally:
         app.extensions["caisse.engine"].dispose()
     return codes
-
-
-def _gzip_size(body: bytes) -> int:
-    return len(gzip.compress(body, compresslevel=6))
 
 
 #: S payments through the engine's Till over the page's IndexedDB journal; ms and answers
@@ -196,9 +189,7 @@ def _measure(
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1024, "height": 768})
         page = context.new_page()
         responses: list[Any] = []
@@ -219,11 +210,11 @@ def _measure(
         worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
         with urllib.request.urlopen(worker, timeout=10) as answer:  # nosec B310
             bodies[worker] = answer.read()
-        sizes = {url: _gzip_size(body) for url, body in bodies.items() if url.startswith(base)}
+        sizes = {url: gzip_size(body) for url, body in bodies.items() if url.startswith(base)}
         for response in responses:
             if response.url.startswith(base) and response.url not in sizes:
                 try:
-                    sizes[response.url] = _gzip_size(response.body())
+                    sizes[response.url] = gzip_size(response.body())
                 except Exception:  # a redirect or an opaque answer has no body to count
                     sizes[response.url] = 0
         page.remove_listener("response", keep)
@@ -261,11 +252,6 @@ def _measure(
         "sync_seconds": sync_seconds,
         "history": in_journal,
     }
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
 
 
 def run(config: RunConfig) -> BenchReport:
@@ -319,7 +305,7 @@ def run(config: RunConfig) -> BenchReport:
 def _report(measured: dict[str, Any], db: str, scans: int, queued: int) -> BenchReport:
     sizes, timings = measured["sizes"], measured["timings"]
     total = sum(sizes.values())
-    p50, p99 = _percentile(timings, 50), _percentile(timings, 99)
+    p50, p99 = rounded_rank(timings, 50), rounded_rank(timings, 99)
     sync_per_s = queued / measured["sync_seconds"]
     problems = []
     if measured["refusals"]:

@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import DatabaseUnavailable, open_database
-from bench.report import table
+from bench.percentiles import rounded_rank
+from bench.report import headline_run, table
 from bench.server import gunicorn
 from offline_rules import OfflineLimits
 from paytoken import FLAG_OFFLINE, KeyEntry, Keyset, PaymentClaims, SigningKey, issue_token
@@ -69,11 +70,6 @@ TARGET_SYNC_PER_S = 500.0
 # --- offline acceptance --------------------------------------------------------------------
 
 
-def _percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
-
-
 def offline_acceptance(scans: int) -> dict[str, float]:
     """p50/p99 of Till.pay offline, and of a bare durable insert, in milliseconds."""
     key = SigningKey.generate()
@@ -105,11 +101,11 @@ def offline_acceptance(scans: int) -> dict[str, float]:
         till.close()
         insert_ms = _bare_inserts(Path(folder) / "baseline.sqlite3", scans)
     return {
-        "offline_accept_p50_ms": _percentile(accept_ms, 50),
-        "offline_accept_p99_ms": _percentile(accept_ms, 99),
+        "offline_accept_p50_ms": rounded_rank(accept_ms, 50),
+        "offline_accept_p99_ms": rounded_rank(accept_ms, 99),
         "offline_accept_mean_ms": statistics.fmean(accept_ms),
-        "baseline_insert_p50_ms": _percentile(insert_ms, 50),
-        "baseline_insert_p99_ms": _percentile(insert_ms, 99),
+        "baseline_insert_p50_ms": rounded_rank(insert_ms, 50),
+        "baseline_insert_p99_ms": rounded_rank(insert_ms, 99),
     }
 
 
@@ -304,7 +300,7 @@ def run(config: RunConfig) -> BenchReport:
     config.log(f"[{NAME}] offline acceptance over {scans} scans")
     offline = offline_acceptance(scans)
     runs = [_sync_on(db, config) for db in config.databases]
-    headline = next((r for r in runs if r.status != "skipped"), None)
+    headline = headline_run(runs)
     summary = {
         "bench": NAME,
         "offline_accept_p50_ms": figure(offline["offline_accept_p50_ms"]),

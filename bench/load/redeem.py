@@ -42,20 +42,19 @@ from itertools import cycle
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, Log, RunConfig, error_gist, figure
-from bench.databases import DatabaseUnavailable, open_database
+from bench.databases import DatabaseUnavailable, analyze, open_database
 from bench.load.clients import ClientStats, Http, LoadResult, Step, run_clients
-from bench.report import table
+from bench.report import cell, headline_run, table
 from bench.server import Server, gunicorn
 from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
 from wallet_server.db import SessionFactory, make_engine, make_session_factory
 from wallet_server.ledger import Account, run_in_transaction
 from wallet_server.ledger import verify as verify_ledger
-from wallet_server.models import Base
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.models import Redemption
 from wallet_server.pos.pairing import pair_device
@@ -204,19 +203,10 @@ def _seed(session: Session, key_dir: Path) -> Fixture:
     return Fixture(wallets=wallets, tills=tills)
 
 
-def _analyze(engine: Engine) -> None:
-    """Planner statistics for the freshly filled tables (see bench.micro.allocation's)."""
-    if engine.dialect.name != "postgresql":
-        return
-    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"ANALYZE {names}"))
-
-
 def _setup(url: str, engine: Engine, sessions: SessionFactory, key_dir: Path) -> Fixture:
     migrations.upgrade(url)
     fixture = run_in_transaction(sessions, lambda session: _seed(session, key_dir))
-    _analyze(engine)
+    analyze(engine)
     return fixture
 
 
@@ -402,16 +392,8 @@ def _targets_met(run: DbRun) -> bool | None:
     return ratio >= TARGET_RATIO and p99 <= TARGET_P99_MS
 
 
-def _headline(runs: list[DbRun]) -> DbRun | None:
-    """PostgreSQL's figures unless it was skipped, then SQLite's."""
-    for run in runs:
-        if run.status != "skipped":
-            return run
-    return None
-
-
 def _summary(runs: list[DbRun], seconds: int, clients: int) -> dict[str, Any]:
-    headline = _headline(runs)
+    headline = headline_run(runs)
     figures = headline.as_dict() if headline else {}
     return {
         "bench": NAME,
@@ -426,10 +408,6 @@ def _summary(runs: list[DbRun], seconds: int, clients: int) -> dict[str, Any]:
         "errors": figures.get("errors"),
         "runs": [run.as_dict() for run in runs],
     }
-
-
-def _cell(value: float | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
 
 
 def _met(ok: bool) -> str:
@@ -455,15 +433,15 @@ def _lines(runs: list[DbRun], seconds: int, clients: int) -> list[str]:
         [
             run.db,
             run.status,
-            _cell(run.healthz_per_s),
-            _cell(run.p_ms("healthz", 99), 1),
-            _cell(run.redemptions_per_s, 1),
-            _cell(run.ratio, 3),
-            _cell(run.p_ms("redeem", 50), 1),
-            _cell(run.p_ms("redeem", 99), 1),
-            _cell(run.p_ms("payment", 50), 1),
-            _cell(run.p_ms("payment", 99), 1),
-            _cell(run.errors),
+            cell(run.healthz_per_s),
+            cell(run.p_ms("healthz", 99), 1),
+            cell(run.redemptions_per_s, 1),
+            cell(run.ratio, 3),
+            cell(run.p_ms("redeem", 50), 1),
+            cell(run.p_ms("redeem", 99), 1),
+            cell(run.p_ms("payment", 50), 1),
+            cell(run.p_ms("payment", 99), 1),
+            cell(run.errors),
             *_target_cells(run),
         ]
         for run in runs
@@ -488,10 +466,10 @@ def _lines(runs: list[DbRun], seconds: int, clients: int) -> list[str]:
         left=2,
     )
     load = [
-        f"{run.db}: load generator {_cell(run.payments.client_cores, 2)} cores during payments, "
-        f"{_cell(run.healthz.client_cores, 2)} during /healthz; gunicorn "
-        f"{_cell(run.server_cores, 2)} cores during payments "
-        f"(latencies in ms; setup {_cell(run.setup_seconds, 1)} s)"
+        f"{run.db}: load generator {cell(run.payments.client_cores, 2)} cores during payments, "
+        f"{cell(run.healthz.client_cores, 2)} during /healthz; gunicorn "
+        f"{cell(run.server_cores, 2)} cores during payments "
+        f"(latencies in ms; setup {cell(run.setup_seconds, 1)} s)"
         for run in runs
         if run.payments is not None and run.healthz is not None
     ]

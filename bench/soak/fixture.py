@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bench.databases import analyze
 from testsupport.fund import add_signing_key, approved_shop, funded_participants
 from wallet_server import migrations
 from wallet_server.allocations.operations import set_policy
 from wallet_server.contributions.operations import record_subsidy
 from wallet_server.db import SessionFactory
 from wallet_server.ledger import run_in_transaction
-from wallet_server.models import Base
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.pairing import create_pairing_code
 
@@ -88,17 +88,8 @@ def _seed(session: Session, key_dir: Path) -> SoakFixture:
     )
 
 
-def _analyze(engine: Engine) -> None:
-    """Planner statistics for the freshly filled tables (see bench.micro.allocation's)."""
-    if engine.dialect.name != "postgresql":
-        return
-    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"ANALYZE {names}"))
-
-
 def set_up(url: str, engine: Engine, sessions: SessionFactory, key_dir: Path) -> SoakFixture:
     migrations.upgrade(url)
     fixture = run_in_transaction(sessions, lambda session: _seed(session, key_dir))
-    _analyze(engine)
+    analyze(engine)
     return fixture
