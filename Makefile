@@ -49,7 +49,7 @@ lint: $(STAMP)
 	  && DATABASE_URL=sqlite:///$$tmp/check.sqlite3 $(BIN)/caisse db check; status=$$?; rm -rf $$tmp; exit $$status
 	@# security: bandit fails on any finding of medium or high severity (config: [tool.bandit]);
 	@# a false positive carries `# nosec BXXX` with its reason beside it
-	$(BIN)/bandit -c pyproject.toml -r wallet_server pos_client paytoken bench -q --severity-level medium
+	$(BIN)/bandit -c pyproject.toml -r wallet_server pos_client paytoken bench testsupport -q --severity-level medium
 	@$(MAKE) --no-print-directory audit
 
 # Known vulnerabilities in the installed packages (pip-audit). A vulnerability fails. So does an

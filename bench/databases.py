@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, make_url
 
 from bench.core import Log, log_to_stderr
 from wallet_server.db import make_engine
+from wallet_server.models import Base
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCHEMA = "bench"
@@ -112,3 +113,17 @@ def open_database(name: str, log: Log = log_to_stderr, schema: str = SCHEMA) -> 
             yield url
     else:
         raise ValueError(f"unknown database {name!r}")
+
+
+def analyze(engine: Engine) -> None:
+    """Give PostgreSQL's planner statistics of the tables as a benchmark's setup filled them.
+
+    Without this, a timing would depend on whether autovacuum (off on some test servers)
+    happened to run since. Tables are named so that only the benchmark's schema is analysed.
+    SQLite plans without them.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"ANALYZE {names}"))

@@ -1,8 +1,9 @@
 """The benchmarks `python -m bench` knows, described without importing them.
 
-A new benchmark (redeem, pos, pwa, ...) is one module with a `run(config) -> BenchReport`
-function and one `Benchmark` line below. Modules are imported only when run, so a benchmark
-with heavy dependencies (a browser for `pwa`) costs nothing to the others.
+A new benchmark (redeem, pos, pwa, ...) is one module, bench/FAMILY/NAME.py, with a
+`run(config) -> BenchReport` function, and one `Benchmark` line below. Modules are imported
+only when run, so a benchmark with heavy dependencies (a browser for `pwa`) costs nothing to
+the others.
 """
 
 import importlib
@@ -46,7 +47,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             size_name="participants",
             full_size=100_000,
             quick_size=5_000,
-            runner="bench.allocation:run",
+            runner="bench.micro.allocation:run",
         ),
         Benchmark(
             name="redeem",
@@ -56,7 +57,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             size_name="seconds",
             full_size=20,
             quick_size=5,
-            runner="bench.redeem:run",
+            runner="bench.load.redeem:run",
         ),
         Benchmark(
             name="pos",
@@ -65,7 +66,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             size_name="redemptions",
             full_size=10_000,
             quick_size=1_000,
-            runner="bench.pos:run",
+            runner="bench.load.pos:run",
         ),
         Benchmark(
             name="pwa",
@@ -74,7 +75,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             size_name="openings",
             full_size=10,
             quick_size=3,
-            runner="bench.pwa:run",
+            runner="bench.browser.pwa:run",
         ),
         Benchmark(
             name="till",
@@ -84,7 +85,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             size_name="scans",
             full_size=500,
             quick_size=50,
-            runner="bench.till:run",
+            runner="bench.browser.till:run",
             options=(
                 ("queued", -1, "payments queued offline then synced (-1: 1,000, 100 quick)"),
                 (
@@ -102,7 +103,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             size_name="seconds",
             full_size=300,
             quick_size=20,
-            runner="bench.soak:run",
+            runner="bench.soak.soak:run",
         ),
         Benchmark(
             name="simulate",
@@ -112,7 +113,7 @@ BENCHMARKS: dict[str, Benchmark] = {
             size_name="payments",
             full_size=10_000,
             quick_size=1_000,
-            runner="bench.simulate:run",
+            runner="bench.simulation.simulate:run",
             options=(
                 ("seed", 1, "the run's seed: the same seed replays the same faults"),
                 ("devices", 50, "how many tills"),

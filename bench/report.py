@@ -1,6 +1,27 @@
-"""Plain-text tables: benchmark output is read in terminals and CI logs, not browsers."""
+"""Plain-text tables: benchmark output is read in terminals and CI logs, not browsers; and
+which of a benchmark's runs heads its JSON summary."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeVar
+
+
+class Run(Protocol):
+    #: ok, skipped or failed
+    status: str
+
+
+AnyRun = TypeVar("AnyRun", bound=Run)
+
+
+def headline_run(runs: Iterable[AnyRun]) -> AnyRun | None:
+    """The first run not skipped: PostgreSQL's unless it was, then SQLite's (runs come in
+    bench.core.DATABASES order)."""
+    return next((run for run in runs if run.status != "skipped"), None)
+
+
+def cell(value: float | None, digits: int = 0) -> str:
+    """A figure in a table: thousands separated, `digits` decimals, "-" when there is none."""
+    return "-" if value is None else f"{value:,.{digits}f}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, left: int = 1) -> list[str]:

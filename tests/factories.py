@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from testsupport.fund import from_reserve
 from wallet_server.fund import FundAccount, fund_account
-from wallet_server.ledger import Account, TransferRequest, create_account, transfer
+from wallet_server.ledger import Account, create_account, transfer
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import Enrollment, enroll
 
@@ -24,14 +25,7 @@ def fund(session: Session, account: Account, amount: int, *, transfer_id: str) -
     reserve = fund_account(session, FundAccount.RESERVE)
     transfer(
         session,
-        TransferRequest(
-            id=transfer_id,
-            debit_account_id=reserve.id,
-            credit_account_id=account.id,
-            amount=amount,
-            kind="allocation",
-            actor="test",
-        ),
+        from_reserve(reserve.id, account.id, amount, transfer_id=transfer_id, actor="test"),
     )
 
 

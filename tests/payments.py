@@ -1,5 +1,6 @@
 """A small fund ready to pay: a funded participant with a bound phone, an approved shop with a
-paired till, a signing key. Built with the real services and the real API."""
+paired till, a signing key. Built with the real services (testsupport.fund, which the
+benchmarks seed with too) and the real API."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -7,16 +8,13 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from tests.factories import fund
+from testsupport.fund import add_signing_key, approved_shop, pairing_codes
 from wallet_server.app import create_app
 from wallet_server.ledger import Account
 from wallet_server.participants.devices import bind_device
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import Enrollment, enroll
-from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.shops.models import Shop, ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 
 def payment_app(db_url: str, instance: Path, **overrides):
@@ -53,7 +51,7 @@ class Till:
 
 def new_signing_key(sessions, instance: Path) -> None:
     with sessions() as session:
-        rotate_signing_key(session, KeyStore(instance / "keys"))
+        add_signing_key(session, instance / "keys")
         session.commit()
 
 
@@ -70,9 +68,8 @@ def new_wallet(sessions, *, balance: int = 10_000) -> Wallet:
 
 def new_till(sessions, client: FlaskClient, *, name: str = "La Cagette") -> Till:
     with sessions() as session:
-        shop = add_shop(session, name=name)
-        change_shop_status(session, shop, ShopStatus.APPROVED)
-        code = create_pairing_code(session, shop, actor="test").code
+        shop = approved_shop(session, name)
+        [code] = pairing_codes(session, shop, 1, actor="test")
         session.commit()
         public_id, account_id = shop.public_id, shop.account_id
     paired = client.post("/api/v1/pos/pair", json={"code": code, "name": "caisse 1"})

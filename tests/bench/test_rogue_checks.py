@@ -2,11 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bench.sim_checks import Verdict, _payments_agree
-from bench.sim_fund import rogue_shop_sizes
-from bench.sim_rogue_checks import Paid, beyond_limits, exposure_cents, fund_loss_cents
-from bench.sim_rogue_till import ContactWindow, RogueCapture
-from bench.simulate import rogue_count
+from bench.simulation.checks import Verdict, _payments_agree
+from bench.simulation.fund import rogue_shop_sizes
+from bench.simulation.rogue_checks import Paid, beyond_limits, exposure_cents, fund_loss_cents
+from bench.simulation.rogue_till import ContactWindow, RogueCapture
+from bench.simulation.simulate import rogue_count
 from pos_client.journal import JournalEntry, JournalState
 
 T0 = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)

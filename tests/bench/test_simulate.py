@@ -8,7 +8,7 @@ import random
 import pytest
 
 from bench.core import RunConfig
-from bench.sim_faults import (
+from bench.simulation.faults import (
     CLOCK_SKEW,
     DUPLICATE_SYNC,
     KINDS,
@@ -18,7 +18,7 @@ from bench.sim_faults import (
     TILL_CRASH,
     plan_faults,
 )
-from bench.simulate import run
+from bench.simulation.simulate import run
 
 BACKENDS = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench.core import RunConfig
-from bench.load import LoadResult
-from bench.soak import run, soak_databases
-from bench.soak_checks import SoakRun, check
-from bench.soak_cli import CommandResult
-from bench.soak_fixture import ALLOCATED_MONTH, PARTICIPANTS
-from bench.soak_traffic import ENDPOINTS, ISSUE
+from bench.load.clients import LoadResult
+from bench.soak.checks import SoakRun, check
+from bench.soak.cli import CommandResult
+from bench.soak.fixture import ALLOCATED_MONTH, PARTICIPANTS
+from bench.soak.soak import run, soak_databases
+from bench.soak.traffic import ENDPOINTS, ISSUE
 
 SOAK_DATABASES = ["sqlite", *(["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])]
 

@@ -1,15 +1,15 @@
 """The browser till's benchmark, quick and on SQLite: Chromium pairs, takes the scans
 offline, syncs them, and every figure the report gives is there."""
 
-import bench.till
+import bench.browser.till
 from bench.core import RunConfig
 from tests.system_programs import require
 
 
 def test_a_quick_till_run_accepts_every_scan_and_syncs_every_queued_payment(monkeypatch):
-    monkeypatch.setattr(bench.till, "CHROMIUM", require("chromium"))
+    monkeypatch.setattr(bench.browser.till, "CHROMIUM", require("chromium"))
 
-    report = bench.till.run(
+    report = bench.browser.till.run(
         RunConfig(size=20, databases=("sqlite",), quick=True, log=lambda _: None)
     )
 
@@ -17,7 +17,7 @@ def test_a_quick_till_run_accepts_every_scan_and_syncs_every_queued_payment(monk
     assert report.ok, summary
     assert summary["problems"] == []
     assert summary["accepted"] == summary["scans"] == 20
-    assert summary["synced"] == summary["queued"] == bench.till.QUICK_QUEUED
+    assert summary["synced"] == summary["queued"] == bench.browser.till.QUICK_QUEUED
     for measure in (
         "first_load_bytes",
         "first_load_kb",

@@ -11,10 +11,8 @@ from pos_client.till import Till
 from pos_client.tillfiles import TillFiles
 from tests.payments import new_signing_key, new_wallet, payment_app
 from tests.pos_client.live import LiveServer, Network
+from testsupport.fund import approved_shop, pairing_codes
 from wallet_server.pos.models import PosDevice
-from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
 
 
 class Clock:
@@ -58,9 +56,8 @@ def wallet(sessions):
 def pairing_code(sessions, shop_name: str, **limits: int) -> tuple[str, int]:
     """A new approved shop and a pairing code for it; `limits` become its tills' limits."""
     with sessions() as session:
-        shop = add_shop(session, name=shop_name)
-        change_shop_status(session, shop, ShopStatus.APPROVED)
-        code = create_pairing_code(session, shop, actor="test").code
+        shop = approved_shop(session, shop_name)
+        [code] = pairing_codes(session, shop, 1, actor="test")
         session.commit()
         return code, shop.account_id
 

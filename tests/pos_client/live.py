@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 from werkzeug.serving import make_server
 
-from bench.sim_network import ANSWERS_LOST, DOWN, UP, Line
+from testsupport.network import ANSWERS_LOST, DOWN, UP, Line
 
 
 class LiveServer:
@@ -37,7 +37,7 @@ class LiveServer:
 
 
 class Network(Line):
-    """The shop's line (bench.sim_network.Line, shared with the fault simulation), with the
+    """The shop's line (testsupport.network.Line, shared with the fault simulation), with the
     states as attributes and a block that sets one for a while."""
 
     UP = UP

@@ -1,7 +1,7 @@
 """Pay at tills through gunicorn for N seconds, against /healthz under the same load.
 
 gunicorn runs as production runs it: a real subprocess with 2 workers, on PostgreSQL and on
-SQLite. Client threads (bench.load) each play one till and a share of the participants; a
+SQLite. Client threads (bench.load.clients) each play one till and a share of the participants; a
 payment is what a till and a phone do: POST /api/v1/me/tokens with the participant's device
 credential (201), then POST /api/v1/pos/redemptions with the till's credential, a fresh
 uuid as redemption_id, a random amount up to the pay code's cap, mode online (200). Only
@@ -24,7 +24,7 @@ clients paid. BENCH_REDEEM_CLIENTS overrides the number of client threads (defau
 
 With --profile DIR, each gunicorn worker writes the cProfile stats of its API requests to DIR
 when it stops (bench.gunicorn_profile): the client is another process, so the timed section
-cannot be profiled in place as in bench.allocation.
+cannot be profiled in place as in bench.micro.allocation.
 """
 
 import json
@@ -42,27 +42,22 @@ from itertools import cycle
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, Log, RunConfig, error_gist, figure
-from bench.databases import DatabaseUnavailable, open_database
-from bench.fixtures import funded_participants
-from bench.load import ClientStats, Http, LoadResult, Step, run_clients
-from bench.report import table
+from bench.databases import DatabaseUnavailable, analyze, open_database
+from bench.load.clients import ClientStats, Http, LoadResult, Step, run_clients
+from bench.report import cell, headline_run, table
 from bench.server import Server, gunicorn
+from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
 from wallet_server.db import SessionFactory, make_engine, make_session_factory
 from wallet_server.ledger import Account, run_in_transaction
 from wallet_server.ledger import verify as verify_ledger
-from wallet_server.models import Base
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.models import Redemption
-from wallet_server.pos.pairing import create_pairing_code, pair_device
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
+from wallet_server.pos.pairing import pair_device
 
 NAME = "redeem"
 SCHEMA = "bench_redeem"
@@ -193,33 +188,25 @@ def client_count() -> int:
 def _seed(session: Session, key_dir: Path) -> Fixture:
     """Funded participants with a bound phone each, approved shops with paired tills, a key:
     all through the services a coordinator's actions go through."""
-    people = funded_participants(session, PARTICIPANTS, FUNDING_CENTS, month=ENROLLED_MONTH)
+    people = funded_participants(
+        session, PARTICIPANTS, FUNDING_CENTS, actor=ACTOR, month=ENROLLED_MONTH
+    )
     wallets = [bind_device(session, person, label="bench").credential for person in people]
     tills: list[str] = []
     for shop_index in range(SHOPS):
-        shop = add_shop(session, name=f"Bench shop {shop_index}")
-        change_shop_status(session, shop, ShopStatus.APPROVED)
-        for till_index in range(TILLS_PER_SHOP):
-            code = create_pairing_code(session, shop, actor=ACTOR).code
+        shop = approved_shop(session, f"Bench shop {shop_index}")
+        codes = pairing_codes(session, shop, TILLS_PER_SHOP, actor=ACTOR)
+        for till_index, code in enumerate(codes):
             paired = pair_device(session, code, name=f"till {shop_index}.{till_index}")
             tills.append(paired.credential)
-    rotate_signing_key(session, KeyStore(key_dir))
+    add_signing_key(session, key_dir)
     return Fixture(wallets=wallets, tills=tills)
-
-
-def _analyze(engine: Engine) -> None:
-    """Planner statistics for the freshly filled tables (see bench.allocation's)."""
-    if engine.dialect.name != "postgresql":
-        return
-    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"ANALYZE {names}"))
 
 
 def _setup(url: str, engine: Engine, sessions: SessionFactory, key_dir: Path) -> Fixture:
     migrations.upgrade(url)
     fixture = run_in_transaction(sessions, lambda session: _seed(session, key_dir))
-    _analyze(engine)
+    analyze(engine)
     return fixture
 
 
@@ -405,16 +392,8 @@ def _targets_met(run: DbRun) -> bool | None:
     return ratio >= TARGET_RATIO and p99 <= TARGET_P99_MS
 
 
-def _headline(runs: list[DbRun]) -> DbRun | None:
-    """PostgreSQL's figures unless it was skipped, then SQLite's."""
-    for run in runs:
-        if run.status != "skipped":
-            return run
-    return None
-
-
 def _summary(runs: list[DbRun], seconds: int, clients: int) -> dict[str, Any]:
-    headline = _headline(runs)
+    headline = headline_run(runs)
     figures = headline.as_dict() if headline else {}
     return {
         "bench": NAME,
@@ -429,10 +408,6 @@ def _summary(runs: list[DbRun], seconds: int, clients: int) -> dict[str, Any]:
         "errors": figures.get("errors"),
         "runs": [run.as_dict() for run in runs],
     }
-
-
-def _cell(value: float | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
 
 
 def _met(ok: bool) -> str:
@@ -458,15 +433,15 @@ def _lines(runs: list[DbRun], seconds: int, clients: int) -> list[str]:
         [
             run.db,
             run.status,
-            _cell(run.healthz_per_s),
-            _cell(run.p_ms("healthz", 99), 1),
-            _cell(run.redemptions_per_s, 1),
-            _cell(run.ratio, 3),
-            _cell(run.p_ms("redeem", 50), 1),
-            _cell(run.p_ms("redeem", 99), 1),
-            _cell(run.p_ms("payment", 50), 1),
-            _cell(run.p_ms("payment", 99), 1),
-            _cell(run.errors),
+            cell(run.healthz_per_s),
+            cell(run.p_ms("healthz", 99), 1),
+            cell(run.redemptions_per_s, 1),
+            cell(run.ratio, 3),
+            cell(run.p_ms("redeem", 50), 1),
+            cell(run.p_ms("redeem", 99), 1),
+            cell(run.p_ms("payment", 50), 1),
+            cell(run.p_ms("payment", 99), 1),
+            cell(run.errors),
             *_target_cells(run),
         ]
         for run in runs
@@ -491,10 +466,10 @@ def _lines(runs: list[DbRun], seconds: int, clients: int) -> list[str]:
         left=2,
     )
     load = [
-        f"{run.db}: load generator {_cell(run.payments.client_cores, 2)} cores during payments, "
-        f"{_cell(run.healthz.client_cores, 2)} during /healthz; gunicorn "
-        f"{_cell(run.server_cores, 2)} cores during payments "
-        f"(latencies in ms; setup {_cell(run.setup_seconds, 1)} s)"
+        f"{run.db}: load generator {cell(run.payments.client_cores, 2)} cores during payments, "
+        f"{cell(run.healthz.client_cores, 2)} during /healthz; gunicorn "
+        f"{cell(run.server_cores, 2)} cores during payments "
+        f"(latencies in ms; setup {cell(run.setup_seconds, 1)} s)"
         for run in runs
         if run.payments is not None and run.healthz is not None
     ]

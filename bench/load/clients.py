@@ -10,13 +10,14 @@ each request whatever we ask; a threaded worker class would keep the connection 
 """
 
 import http.client
-import math
 import threading
 import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from bench.percentiles import nearest_rank
 
 #: seconds before a request without an answer counts as an error
 REQUEST_TIMEOUT = 30.0
@@ -108,11 +109,8 @@ class LoadResult:
 
 def percentile_ms(seconds: Sequence[float], percent: float) -> float | None:
     """Nearest-rank percentile in milliseconds: a latency some request really had."""
-    if not seconds:
-        return None
-    ordered = sorted(seconds)
-    rank = max(1, math.ceil(percent / 100 * len(ordered)))
-    return ordered[rank - 1] * 1000
+    found = nearest_rank(seconds, percent)
+    return None if found is None else found * 1000
 
 
 def _client_loop(

@@ -1,6 +1,6 @@
 """What the soak's clients do: phones, online tills, offline tills and app readers.
 
-Each client thread (bench.load) plays one of them with its own keep-alive http.client
+Each client thread (bench.load.clients) plays one of them with its own keep-alive http.client
 connection and its own wallets. Every request goes through `Call`, which times it under its
 endpoint's name and counts anything but the expected answer as an error of that endpoint: a
 5xx, an unexpected 4xx, a dropped connection, or a 200 whose content is wrong (a redemption
@@ -20,7 +20,7 @@ from http.client import HTTPException
 from itertools import cycle
 from typing import Any
 
-from bench.load import ClientStats, Http, Step
+from bench.load.clients import ClientStats, Http, Step
 from paytoken import Blocklist, Keyset, TokenError, verify_token
 
 ISSUE = "POST /api/v1/me/tokens"

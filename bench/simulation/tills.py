@@ -1,4 +1,4 @@
-"""The simulation's side of a till host process (bench.sim_till_host): start, command, crash.
+"""The simulation's side of a till host process (bench.simulation.till_host): start, command, crash.
 
 A host holds several tills; crashing it (SIGKILL) crashes them all at whatever they were
 doing, as a shop's power cut does. `restart` opens the same folders again.
@@ -36,7 +36,7 @@ class TillHost:
     def start(self) -> None:
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.sim_till_host", *map(str, self.folders)],
+            [sys.executable, "-m", "bench.simulation.till_host", *map(str, self.folders)],
             cwd=PROJECT_ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

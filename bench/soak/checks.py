@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from bench.core import figure
-from bench.load import LoadResult
-from bench.soak_cli import AllocationOutcome, CommandResult
-from bench.soak_fixture import ALLOCATED_MONTH, ALLOCATION_CENTS, PARTICIPANTS
-from bench.soak_monitor import Slice
-from bench.soak_traffic import ENDPOINTS
+from bench.load.clients import LoadResult
+from bench.soak.cli import AllocationOutcome, CommandResult
+from bench.soak.fixture import ALLOCATED_MONTH, ALLOCATION_CENTS, PARTICIPANTS
+from bench.soak.monitor import Slice
+from bench.soak.traffic import ENDPOINTS
 from wallet_server.allocations.models import Allocation, AllocationRun, RunStatus
 from wallet_server.db import SessionFactory
 from wallet_server.ledger import Account

@@ -12,8 +12,6 @@ No baseline: the figures are the app's own, against the issue's fixed budget.
 """
 
 import base64
-import gzip
-import os
 import statistics
 import tempfile
 import time
@@ -22,21 +20,17 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench.browser.chromium import CACHED_BODIES, CHROMIUM, CHROMIUM_ARGS, gzip_size
 from bench.core import BenchReport, RunConfig, figure
-from bench.fixtures import ACTOR, funded_participants
 from bench.report import table
 from bench.server import gunicorn
+from testsupport.fund import add_signing_key, approved_shop, funded_participants
 from wallet_server import migrations
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.participants.activation import create_activation_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 NAME = "pwa"
-#: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
-CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
+ACTOR = "bench"
 PIN = "2580"
 TARGET_FIRST_LOAD_KB = 150.0
 TARGET_OFFLINE_QR_MS = 1000.0
@@ -47,10 +41,9 @@ def _seed(url: str, key_dir: Path) -> str:
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
-            [person] = funded_participants(session, 1, 10_000)
-            shop = add_shop(session, name="La Cagette", address="1 rue de la Gare, Montpellier")
-            change_shop_status(session, shop, ShopStatus.APPROVED)
-            rotate_signing_key(session, KeyStore(key_dir))
+            [person] = funded_participants(session, 1, 10_000, actor=ACTOR)
+            approved_shop(session, "La Cagette", address="1 rue de la Gare, Montpellier")
+            add_signing_key(session, key_dir)
             code = create_activation_code(session, person, actor=ACTOR).code
             session.commit()
     finally:
@@ -58,33 +51,11 @@ def _seed(url: str, key_dir: Path) -> str:
     return f"/app/#/activate/{code}"
 
 
-def _gzip_size(body: bytes) -> int:
-    return len(gzip.compress(body, compresslevel=6))
-
-
-#: every body in the service worker's caches, base64, by URL
-CACHED_BODIES = """async () => {
-    const bodies = {};
-    for (const name of await caches.keys()) {
-        const cache = await caches.open(name);
-        for (const request of await cache.keys()) {
-            const bytes = new Uint8Array(await (await cache.match(request)).arrayBuffer());
-            let text = "";
-            for (const byte of bytes) text += String.fromCharCode(byte);
-            bodies[request.url] = btoa(text);
-        }
-    }
-    return bodies;
-}"""
-
-
 def _measure(base: str, activation: str, runs: int) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True)
         page = context.new_page()
         responses: list[Any] = []
@@ -111,7 +82,7 @@ def _measure(base: str, activation: str, runs: int) -> dict[str, Any]:
         worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
         with urllib.request.urlopen(worker, timeout=10) as response:  # nosec B310
             bodies.setdefault(worker, response.read())  # the worker's own script
-        sizes = {url: _gzip_size(body) for url, body in bodies.items() if url.startswith(base)}
+        sizes = {url: gzip_size(body) for url, body in bodies.items() if url.startswith(base)}
         context.set_offline(True)
         timings = []
         for _ in range(runs):

@@ -16,16 +16,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from testsupport.fund import add_signing_key, approved_shop, fund_wallets, pairing_codes
 from wallet_server.contributions.operations import record_subsidy
-from wallet_server.fund import FundAccount, ensure_fund_accounts, fund_account
-from wallet_server.ledger import TransferRequest, create_transfers
+from wallet_server.fund import ensure_fund_accounts
 from wallet_server.participants.devices import bind_device
 from wallet_server.participants.operations import Enrollment, enroll_many
-from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 ACTOR = "simulate"
 TOKENS_PATH = "/api/v1/me/tokens"
@@ -103,20 +98,15 @@ def seed_fund(
     rogues: int = 0,
 ) -> Fund:
     ensure_fund_accounts(session)
-    rotate_signing_key(session, KeyStore(key_dir))
+    add_signing_key(session, key_dir)
     codes: list[str] = []
     for index in range(-(-tills // TILLS_PER_SHOP)):
-        shop = add_shop(session, name=f"Commerce simulé {index}")
-        change_shop_status(session, shop, ShopStatus.APPROVED)
-        for _ in range(min(TILLS_PER_SHOP, tills - len(codes))):
-            codes.append(create_pairing_code(session, shop, actor=ACTOR).code)
-    rogue_codes = []
-    for index, size in enumerate(rogue_shop_sizes(rogues)):
-        shop = add_shop(session, name=f"Commerce voyou {index}")
-        change_shop_status(session, shop, ShopStatus.APPROVED)
-        rogue_codes.append(
-            [create_pairing_code(session, shop, actor=ACTOR).code for _ in range(size)]
-        )
+        shop = approved_shop(session, f"Commerce simulé {index}")
+        codes += pairing_codes(session, shop, min(TILLS_PER_SHOP, tills - len(codes)), actor=ACTOR)
+    rogue_codes = [
+        pairing_codes(session, approved_shop(session, f"Commerce voyou {index}"), size, actor=ACTOR)
+        for index, size in enumerate(rogue_shop_sizes(rogues))
+    ]
     customers = CUSTOMERS_PER_ROGUE * rogues
     people = enroll_many(
         session,
@@ -137,27 +127,7 @@ def seed_fund(
         actor=ACTOR,
         subsidy_id="simulate",
     )
-    reserve = fund_account(session, FundAccount.RESERVE)
-    refused = [
-        result.error
-        for result in create_transfers(
-            session,
-            [
-                TransferRequest(
-                    id=f"fund:{person.public_id}",
-                    debit_account_id=reserve.id,
-                    credit_account_id=person.account_id,
-                    amount=amount,
-                    kind="allocation",
-                    actor=ACTOR,
-                )
-                for person, amount in zip(people, amounts, strict=True)
-            ],
-        )
-        if result.error is not None
-    ]
-    if refused:
-        raise RuntimeError(f"funding refused: {refused[0]}")
+    fund_wallets(session, people, amounts, actor=ACTOR)
     phones = [
         Phone(bind_device(session, person, label="sim").credential, index in fraudsters)
         for index, person in enumerate(people)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bench.core import Log
-from bench.soak_traffic import Tally
+from bench.soak.traffic import Tally
 
 PROGRESS_SECONDS = 5.0
 #: the run is reported in this many equal slices, first to last

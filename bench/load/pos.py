@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import DatabaseUnavailable, open_database
-from bench.fixtures import funded_participants
-from bench.report import table
+from bench.percentiles import rounded_rank
+from bench.report import headline_run, table
 from bench.server import gunicorn
 from offline_rules import OfflineLimits
 from paytoken import FLAG_OFFLINE, KeyEntry, Keyset, PaymentClaims, SigningKey, issue_token
@@ -42,21 +42,18 @@ from pos_client.pairing import pair
 from pos_client.sync import Sync
 from pos_client.till import Till
 from pos_client.tillfiles import Pairing, TillFiles
+from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.ledger import Account
 from wallet_server.ledger import verify as verify_ledger
 from wallet_server.pos.models import PosDevice, Redemption
-from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import (
     current_signing_key,
     draft_pay_code,
     reserve_pay_code,
-    rotate_signing_key,
 )
 
 NAME = "pos"
@@ -71,11 +68,6 @@ TARGET_SYNC_PER_S = 500.0
 
 
 # --- offline acceptance --------------------------------------------------------------------
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
 
 
 def offline_acceptance(scans: int) -> dict[str, float]:
@@ -109,11 +101,11 @@ def offline_acceptance(scans: int) -> dict[str, float]:
         till.close()
         insert_ms = _bare_inserts(Path(folder) / "baseline.sqlite3", scans)
     return {
-        "offline_accept_p50_ms": _percentile(accept_ms, 50),
-        "offline_accept_p99_ms": _percentile(accept_ms, 99),
+        "offline_accept_p50_ms": rounded_rank(accept_ms, 50),
+        "offline_accept_p99_ms": rounded_rank(accept_ms, 99),
         "offline_accept_mean_ms": statistics.fmean(accept_ms),
-        "baseline_insert_p50_ms": _percentile(insert_ms, 50),
-        "baseline_insert_p99_ms": _percentile(insert_ms, 99),
+        "baseline_insert_p50_ms": rounded_rank(insert_ms, 50),
+        "baseline_insert_p99_ms": rounded_rank(insert_ms, 99),
     }
 
 
@@ -185,11 +177,9 @@ class SyncRun:
 def _seed(session: Session, key_dir: Path, count: int) -> tuple[str, list[str]]:
     """A shop with a pairing code, and `count` offline pay codes held on funded wallets."""
     wallets = -(-count // CODES_PER_WALLET)
-    people = funded_participants(session, wallets, CODES_PER_WALLET * CAP_CENTS)
-    shop = add_shop(session, name="Bench shop")
-    change_shop_status(session, shop, ShopStatus.APPROVED)
-    code = create_pairing_code(session, shop, actor=ACTOR).code
-    rotate_signing_key(session, KeyStore(key_dir))
+    people = funded_participants(session, wallets, CODES_PER_WALLET * CAP_CENTS, actor=ACTOR)
+    [code] = pairing_codes(session, approved_shop(session, "Bench shop"), 1, actor=ACTOR)
+    add_signing_key(session, key_dir)
     signer = current_signing_key(session, KeyStore(key_dir))
     settings = TokenSettings(cap_cents=CAP_CENTS, max_outstanding=CODES_PER_WALLET)
     tokens: list[str] = []
@@ -310,7 +300,7 @@ def run(config: RunConfig) -> BenchReport:
     config.log(f"[{NAME}] offline acceptance over {scans} scans")
     offline = offline_acceptance(scans)
     runs = [_sync_on(db, config) for db in config.databases]
-    headline = next((r for r in runs if r.status != "skipped"), None)
+    headline = headline_run(runs)
     summary = {
         "bench": NAME,
         "offline_accept_p50_ms": figure(offline["offline_accept_p50_ms"]),

@@ -2,28 +2,23 @@
 
 from typing import Any
 
-from bench.report import table
-from bench.soak_checks import SAMPLES, SoakRun
-from bench.soak_fixture import (
+from bench.report import cell, headline_run, table
+from bench.soak.checks import SAMPLES, SoakRun
+from bench.soak.fixture import (
     ALLOCATED_MONTH,
     OFFLINE_TILLS,
     ONLINE_TILLS,
     PARTICIPANTS,
     PHONES,
 )
-from bench.soak_monitor import SLICES
-from bench.soak_traffic import OFFLINE_BATCH
+from bench.soak.monitor import SLICES
+from bench.soak.traffic import OFFLINE_BATCH
 
 NAME = "soak"
 
 
-def _headline(runs: list[SoakRun]) -> SoakRun | None:
-    """PostgreSQL's figures unless it was skipped."""
-    return next((run for run in runs if run.status != "skipped"), None)
-
-
 def summary(runs: list[SoakRun], seconds: int) -> dict[str, Any]:
-    headline = _headline(runs)
+    headline = headline_run(runs)
     figures = headline.as_dict() if headline else {}
     return {
         "bench": NAME,
@@ -43,19 +38,15 @@ def summary(runs: list[SoakRun], seconds: int) -> dict[str, Any]:
     }
 
 
-def _cell(value: float | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
-
-
 def _endpoint_table(run: SoakRun) -> list[str]:
     rows = [
         [
             name,
-            _cell(figures["count"]),
-            _cell(figures["errors"]),
-            _cell(figures["per_second"], 1),
-            _cell(figures["p50_ms"], 1),
-            _cell(figures["p99_ms"], 1),
+            cell(figures["count"]),
+            cell(figures["errors"]),
+            cell(figures["per_second"], 1),
+            cell(figures["p50_ms"], 1),
+            cell(figures["p99_ms"], 1),
         ]
         for name, figures in run.endpoints().items()
     ]
@@ -64,9 +55,9 @@ def _endpoint_table(run: SoakRun) -> list[str]:
         rows.append(
             [
                 "all",
-                _cell(run.requests),
-                _cell(run.errors),
-                _cell((run.requests or 0) / load.seconds if load.seconds > 0 else None, 1),
+                cell(run.requests),
+                cell(run.errors),
+                cell((run.requests or 0) / load.seconds if load.seconds > 0 else None, 1),
                 "",
                 "",
             ]
@@ -85,13 +76,13 @@ def _run_lines(run: SoakRun) -> list[str]:
         lines += _endpoint_table(run)
         lines.append(
             f"  payments accepted: {load.successes:,} for {load.amount_cents:,} cents; "
-            f"redemptions stored {_cell(run.stored_redemptions)}, shops credited "
-            f"{_cell(run.credited_cents)} cents, conflicts {_cell(run.conflicts)}: "
+            f"redemptions stored {cell(run.stored_redemptions)}, shops credited "
+            f"{cell(run.credited_cents)} cents, conflicts {cell(run.conflicts)}: "
             f"money {_verdict(run.money_ok)}"
         )
     if run.slices:
-        rates = ", ".join(_cell(piece.per_second, 1) for piece in run.slices)
-        costs = ", ".join(_cell(piece.server_cpu_ms, 1) for piece in run.slices)
+        rates = ", ".join(cell(piece.per_second, 1) for piece in run.slices)
+        costs = ", ".join(cell(piece.server_cpu_ms, 1) for piece in run.slices)
         lines.append(
             f"  by {SLICES} equal slices of the run: req/s {rates}; "
             f"gunicorn CPU ms per request {costs}"
@@ -100,22 +91,22 @@ def _run_lines(run: SoakRun) -> list[str]:
         timing = allocation.as_dict()
         lines.append(
             f"  caisse allocate --month {allocation.month}: started at "
-            f"{_cell(allocation.started_s, 1)} s, took {_cell(timing['seconds'], 1)} s, "
-            f"{_cell(run.allocated_wallets)}/{PARTICIPANTS:,} wallets, "
-            f"{_cell(allocation.requests_during)} requests answered meanwhile: "
+            f"{cell(allocation.started_s, 1)} s, took {cell(timing['seconds'], 1)} s, "
+            f"{cell(run.allocated_wallets)}/{PARTICIPANTS:,} wallets, "
+            f"{cell(allocation.requests_during)} requests answered meanwhile: "
             f"{_verdict(run.allocation_ok)}"
         )
     if run.ledger is not None:
         verdict = run.ledger.json() or {}
         lines.append(
             f"  caisse ledger verify: {_verdict(run.ledger_ok)} "
-            f"({_cell(verdict.get('accounts'))} accounts, "
-            f"{_cell(verdict.get('transfers'))} transfers)"
+            f"({cell(verdict.get('accounts'))} accounts, "
+            f"{cell(verdict.get('transfers'))} transfers)"
         )
     if load is not None:
         lines.append(
-            f"  load generator {_cell(load.client_cores, 2)} cores, gunicorn "
-            f"{_cell(run.server_cores, 2)} cores; setup {_cell(run.setup_seconds, 1)} s"
+            f"  load generator {cell(load.client_cores, 2)} cores, gunicorn "
+            f"{cell(run.server_cores, 2)} cores; setup {cell(run.setup_seconds, 1)} s"
         )
         lines += [f"  error: {kind} × {count}" for kind, count in load.errors.most_common()]
         lines += [f"  sample: {sample}" for sample in load.samples[:SAMPLES]]

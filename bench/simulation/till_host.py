@@ -1,4 +1,4 @@
-"""A process holding some of the simulation's tills: `python -m bench.sim_till_host DIR...`.
+"""A process holding some of the simulation's tills: `python -m bench.simulation.till_host DIR...`.
 
 Each argument is a paired till's data folder. The process runs the real `Till` and `Sync`
 on them and obeys one JSON command per line on stdin, answering one JSON line on stdout:

@@ -10,22 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bench.fixtures import funded_participants
+from bench.databases import analyze
+from testsupport.fund import add_signing_key, approved_shop, funded_participants
 from wallet_server import migrations
 from wallet_server.allocations.operations import set_policy
 from wallet_server.contributions.operations import record_subsidy
 from wallet_server.db import SessionFactory
 from wallet_server.ledger import run_in_transaction
-from wallet_server.models import Base
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 ACTOR = "bench"
 ENROLLED_MONTH = "2026-01"
@@ -60,7 +56,9 @@ class SoakFixture:
 
 
 def _seed(session: Session, key_dir: Path) -> SoakFixture:
-    people = funded_participants(session, PARTICIPANTS, FUNDING_CENTS, month=ENROLLED_MONTH)
+    people = funded_participants(
+        session, PARTICIPANTS, FUNDING_CENTS, actor=ACTOR, month=ENROLLED_MONTH
+    )
     phones = [bind_device(session, person, label="bench").credential for person in people[:PHONES]]
     set_policy(
         session,
@@ -77,14 +75,12 @@ def _seed(session: Session, key_dir: Path) -> SoakFixture:
         actor=ACTOR,
         subsidy_id="bench-allocation",
     )
-    shops = [add_shop(session, name=f"Soak shop {index}") for index in range(SHOPS)]
-    for shop in shops:
-        change_shop_status(session, shop, ShopStatus.APPROVED)
+    shops = [approved_shop(session, f"Soak shop {index}") for index in range(SHOPS)]
     codes = [
         create_pairing_code(session, shops[index % SHOPS], actor=ACTOR).code
         for index in range(ONLINE_TILLS + OFFLINE_TILLS)
     ]
-    rotate_signing_key(session, KeyStore(key_dir))
+    add_signing_key(session, key_dir)
     return SoakFixture(
         phones=phones,
         online_pairing_codes=codes[:ONLINE_TILLS],
@@ -92,17 +88,8 @@ def _seed(session: Session, key_dir: Path) -> SoakFixture:
     )
 
 
-def _analyze(engine: Engine) -> None:
-    """Planner statistics for the freshly filled tables (see bench.allocation's)."""
-    if engine.dialect.name != "postgresql":
-        return
-    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"ANALYZE {names}"))
-
-
 def set_up(url: str, engine: Engine, sessions: SessionFactory, key_dir: Path) -> SoakFixture:
     migrations.upgrade(url)
     fixture = run_in_transaction(sessions, lambda session: _seed(session, key_dir))
-    _analyze(engine)
+    analyze(engine)
     return fixture

@@ -2,7 +2,7 @@
 
 gunicorn runs as production runs it (a real subprocess, 2 workers) on its own PostgreSQL
 schema `bench_soak`. Seven client threads, each with its own http.client connection
-(bench.load; a thread is enough, the client uses a fraction of a core):
+(bench.load.clients; a thread is enough, the client uses a fraction of a core):
 
 - 4 online tills: a customer's phone issues a pay code (POST /api/v1/me/tokens), the till
   redeems it (POST /api/v1/pos/redemptions, a fresh redemption id, a random amount);
@@ -21,7 +21,7 @@ allocation did not give every wallet the month while the load ran, or if the mon
 add up: the redemptions stored and what the shops were credited must equal what the clients
 counted as accepted, and no conflict may open. No figure is a target; the table gives
 requests, errors, req/s, p50 and p99 per endpoint, then req/s and gunicorn's CPU time per
-request in five equal slices of the run (bench.soak_monitor): a server that tires shows as
+request in five equal slices of the run (bench.soak.monitor): a server that tires shows as
 the second growing, whereas busy neighbours on a shared machine move only the first.
 
 Databases: the soak is PostgreSQL's, as production is; `--db sqlite` runs it on SQLite
@@ -36,19 +36,19 @@ from pathlib import Path
 
 from bench.core import DATABASES, BenchReport, Log, RunConfig, error_gist
 from bench.databases import DatabaseUnavailable, open_database
-from bench.load import ClientStats, Http, Step, run_clients
+from bench.load.clients import ClientStats, Http, Step, run_clients
 from bench.server import Server, gunicorn
-from bench.soak_checks import SoakRun, check
-from bench.soak_cli import COMMAND_SECONDS, AllocationDuringLoad, Caisse
-from bench.soak_fixture import (
+from bench.soak.checks import SoakRun, check
+from bench.soak.cli import COMMAND_SECONDS, AllocationDuringLoad, Caisse
+from bench.soak.fixture import (
     ALLOCATED_MONTH,
     ONLINE_TILLS,
     SoakFixture,
     set_up,
 )
-from bench.soak_monitor import LoadMonitor
-from bench.soak_report import report_lines, summary
-from bench.soak_traffic import (
+from bench.soak.monitor import LoadMonitor
+from bench.soak.report import report_lines, summary
+from bench.soak.traffic import (
     Call,
     OfflineTill,
     Tally,

@@ -10,8 +10,8 @@ from typing import Any
 
 from bench.core import Log
 from bench.server import Server, gunicorn
-from bench.sim_network import UP, Line
-from bench.sim_tills import HostDied, TillHost
+from bench.simulation.tills import HostDied, TillHost
+from testsupport.network import UP, Line
 
 
 class ServerControl:

@@ -4,7 +4,7 @@ In the spirit of TigerBeetle's VOPR, on the real thing: gunicorn and a real data
 processes running the real `Till` and `Sync`, each behind a line that can fail. The seed
 draws the workload and a fault plan (network partitions, till crashes by SIGKILL, server
 restarts graceful or by SIGKILL, clock skew, duplicated and reordered syncs); after the
-last payment every fault heals and every till syncs. Then the run checks (bench.sim_checks)
+last payment every fault heals and every till syncs. Then the run checks (bench.simulation.checks)
 that the books balance (`caisse ledger verify`, the real command), that every payment a
 cashier saw accepted was credited once to its shop, that only recorded conflicts took a
 wallet below zero, and that their loss stays within the worst-case exposure. Any failed
@@ -27,16 +27,16 @@ from typing import Any
 from bench.core import BenchReport, RunConfig
 from bench.databases import DatabaseUnavailable, open_database
 from bench.report import table
-from bench.sim_checks import Verdict, check, read_journals
-from bench.sim_faults import KINDS, plan_faults
-from bench.sim_fund import TOKEN_CAP_CENTS, cents_each, seed_fund
-from bench.sim_network import Line
-from bench.sim_rogue_checks import RogueVerdict, check_rogues
-from bench.sim_rogue_till import ROGUE_LIMITS, RogueBook, RogueTill
-from bench.sim_run import Simulation, Tally
-from bench.sim_world import ServerControl, Tills
+from bench.simulation.checks import Verdict, check, read_journals
+from bench.simulation.faults import KINDS, plan_faults
+from bench.simulation.fund import TOKEN_CAP_CENTS, cents_each, seed_fund
+from bench.simulation.rogue_checks import RogueVerdict, check_rogues
+from bench.simulation.rogue_till import ROGUE_LIMITS, RogueBook, RogueTill
+from bench.simulation.run import Simulation, Tally
+from bench.simulation.world import ServerControl, Tills
 from pos_client.pairing import pair
 from pos_client.server import ServerClient
+from testsupport.network import Line
 from wallet_server import migrations
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.server import PROJECT_ROOT, server_environment
-from bench.soak_traffic import Tally
+from bench.soak.traffic import Tally
 
 #: seconds a `caisse` command may take before the soak calls it failed
 COMMAND_SECONDS = 600.0

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.core import Log, Throttle
-from bench.sim_faults import (
+from bench.simulation.faults import (
     CLOCK_SKEW,
     DUPLICATE_SYNC,
     PARTITION,
@@ -26,15 +26,15 @@ from bench.sim_faults import (
     TILL_CRASH,
     Fault,
 )
-from bench.sim_fund import PayCode, Phone, pick_amount
-from bench.sim_network import UP
-from bench.sim_rogue_till import RogueTill
-from bench.sim_tills import HostDied, TillHost
-from bench.sim_world import ServerControl, Tills
+from bench.simulation.fund import PayCode, Phone, pick_amount
+from bench.simulation.rogue_till import RogueTill
+from bench.simulation.tills import HostDied, TillHost
+from bench.simulation.world import ServerControl, Tills
 from pos_client.journal import Journal, JournalEntry, JournalState
 from pos_client.server import ServerClient, ServerRefused, ServerUnreachable
 from pos_client.till import redemption_body
 from pos_client.tillfiles import TillFiles
+from testsupport.network import UP
 
 #: refusals after which the participant keeps the code and shows it again later
 KEEP_CODE = {"offline_limit", "offline_too_long"}

@@ -79,7 +79,8 @@ def check(
     unjournaled: frozenset[int] = frozenset(),
 ) -> Verdict:
     """`shown_accepted`: redemption id → amount, for every payment a cashier saw accepted;
-    `unjournaled`: tills that keep no journal (the rogues, checked by bench.sim_rogue_checks)."""
+    `unjournaled`: tills that keep no journal (the rogues, checked by
+    bench.simulation.rogue_checks)."""
     verdict = Verdict()
     every = {r.redemption_id: r for r in session.scalars(select(Redemption))}
     redemptions = {k: r for k, r in every.items() if r.device_id not in unjournaled}
@@ -182,7 +183,7 @@ def _no_double_credit(
     verdict: Verdict, redemptions: Mapping[str, Redemption], unjournaled: frozenset[int]
 ) -> None:
     """One pay code credited twice at one till is a till's bug; across tills, a recorded
-    double-spend conflict. (A rogue's are counted by bench.sim_rogue_checks.)"""
+    double-spend conflict. (A rogue's are counted by bench.simulation.rogue_checks.)"""
     per_till = Counter(
         (r.device_id, r.token_id)
         for r in redemptions.values()

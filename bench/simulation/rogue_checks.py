@@ -1,6 +1,6 @@
 """What must hold of the rogue tills at the end of a simulation.
 
-Judged from the database and the rogues' own book (bench.sim_rogue_till), never by asking
+Judged from the database and the rogues' own book (bench.simulation.rogue_till), never by asking
 the server's rules: a rogue offline payment the server honoured must be one the rogue could
 honestly have accepted. Its windows are the contacts the server confirmed to it; in each,
 the payments honoured, in the server's order, stay within the limits it was answered with
@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bench.sim_rogue_till import ContactWindow, RogueBook, RogueCapture
+from bench.simulation.rogue_till import ContactWindow, RogueBook, RogueCapture
 from wallet_server.ledger import Account
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Conflict, PosDevice, Redemption, RefusedCapture

@@ -13,20 +13,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bench import baseline
 from bench.core import BenchReport, Log, RunConfig, Throttle, figure, profiled, rate
-from bench.databases import DatabaseUnavailable, open_database
-from bench.report import table
+from bench.databases import DatabaseUnavailable, analyze, open_database
+from bench.micro import baseline
+from bench.report import cell, headline_run, table
 from wallet_server import migrations
 from wallet_server.allocations.operations import RunSummary, run_allocation, set_policy
 from wallet_server.contributions.operations import record_subsidy
 from wallet_server.db import SessionFactory, make_engine, make_session_factory
 from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger import Transfer, run_in_transaction, verify
-from wallet_server.models import Base
 from wallet_server.participants.operations import Enrollment, enroll_many
 
 NAME = "allocation"
@@ -145,27 +144,14 @@ def _enroll(sessions: SessionFactory, participants: int, log: Log) -> None:
         throttle(f"  enrolled {stop:,}/{participants:,}", force=stop == participants)
 
 
-def _analyze(engine: Engine) -> None:
-    """Give PostgreSQL's planner statistics of the tables as they stand after enrollment.
-
-    Participants and accounts are then full and transfers nearly empty: the state of a new
-    fund's first month, which is what this benchmark times, and the one where the ledger's
-    lookups are planned on stale figures as transfers grow. Without this the timing would
-    depend on whether autovacuum (off on some test servers) happened to run. Tables are
-    named so that only our schema is analysed.
-    """
-    if engine.dialect.name != "postgresql":
-        return
-    names = ", ".join(table.name for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"ANALYZE {names}"))
-
-
 def _setup(url: str, engine: Engine, sessions: SessionFactory, participants: int, log: Log) -> None:
     migrations.upgrade(url)
     run_in_transaction(sessions, lambda session: _seed(session, participants))
     _enroll(sessions, participants, log)
-    _analyze(engine)
+    # Statistics as they stand after enrollment: participants and accounts full, transfers
+    # nearly empty. That is a new fund's first month, which this benchmark times, and the
+    # state the ledger's lookups are planned on, stale, as transfers grow.
+    analyze(engine)
 
 
 # --- timed run and checks ------------------------------------------------------------------
@@ -261,16 +247,8 @@ def measure_on(db: str, config: RunConfig) -> DbRun:
 # --- report --------------------------------------------------------------------------------
 
 
-def _headline(runs: list[DbRun]) -> DbRun | None:
-    """PostgreSQL's figures unless it was skipped, then SQLite's: the target is PostgreSQL's."""
-    for run in runs:
-        if run.status != "skipped":
-            return run
-    return None
-
-
 def _summary(runs: list[DbRun], participants: int) -> dict[str, Any]:
-    headline = _headline(runs)
+    headline = headline_run(runs)  # the target is PostgreSQL's
     figures = headline.as_dict() if headline else {}
     return {
         "bench": NAME,
@@ -282,10 +260,6 @@ def _summary(runs: list[DbRun], participants: int) -> dict[str, Any]:
         "ratio": figures.get("ratio"),
         "runs": [run.as_dict() for run in runs],
     }
-
-
-def _cell(value: float | None, digits: int = 0) -> str:
-    return "-" if value is None else f"{value:,.{digits}f}"
 
 
 def _target(run: DbRun) -> str:
@@ -303,12 +277,12 @@ def _lines(runs: list[DbRun], participants: int) -> list[str]:
         [
             run.db,
             run.status,
-            _cell(run.setup_seconds, 1),
-            _cell(run.baseline_rows_per_s),
-            _cell(run.seconds, 2),
-            _cell(run.transfers_per_s),
-            _cell(run.ratio, 3),
-            _cell(run.rerun_seconds, 2),
+            cell(run.setup_seconds, 1),
+            cell(run.baseline_rows_per_s),
+            cell(run.seconds, 2),
+            cell(run.transfers_per_s),
+            cell(run.ratio, 3),
+            cell(run.rerun_seconds, 2),
             _target(run),
         ]
         for run in runs

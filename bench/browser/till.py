@@ -22,13 +22,11 @@ payments are taken the same way, untimed. Then the line comes back: the time fro
 online to the server holding every queued redemption (the page's own sync loop, its
 "online" event; the database polled), in payments per second.
 
-No baseline: the figures are the page's own, against the issue's fixed budget (bench/pos.py
+No baseline: the figures are the page's own, against the issue's fixed budget (bench/load/pos.py
 measures the Python till's, with a bare durable insert beside it).
 """
 
 import base64
-import gzip
-import os
 import secrets
 import statistics
 import tempfile
@@ -41,28 +39,23 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bench.browser.chromium import CACHED_BODIES, CHROMIUM, CHROMIUM_ARGS, gzip_size
 from bench.core import BenchReport, RunConfig, figure
 from bench.databases import open_database
-from bench.fixtures import ACTOR, funded_participants
-from bench.pwa import CACHED_BODIES
+from bench.percentiles import rounded_rank
 from bench.report import table
 from bench.server import gunicorn
+from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
 from wallet_server.app import create_app
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.models import PosDevice, Redemption
-from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.shops.models import ShopStatus
-from wallet_server.shops.operations import add_shop, change_shop_status
-from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.operations import rotate_signing_key
 
 NAME = "till"
 SCHEMA = "bench_till"
-#: Debian's Chromium, or the one CAISSE_CHROMIUM names (as for the tests: tests/system_programs.py)
-CHROMIUM = os.environ.get("CAISSE_CHROMIUM") or "/usr/bin/chromium"
+ACTOR = "bench"
 #: a phone may hold this many open pay codes (the server's default limit)
 CODES_PER_WALLET = TokenSettings().max_outstanding
 AMOUNT_CENTS = 100
@@ -82,11 +75,10 @@ def _seed(session: Session, key_dir: Path, count: int) -> tuple[str, list[str]]:
     """A shop with a pairing code, a signing key, and enough funded wallets, each bound to a
     phone, to hold `count` open pay codes: the phones' credentials."""
     wallets = -(-count // CODES_PER_WALLET)
-    people = funded_participants(session, wallets, CODES_PER_WALLET * TokenSettings().cap_cents)
-    shop = add_shop(session, name="La Cagette")
-    change_shop_status(session, shop, ShopStatus.APPROVED)
-    pairing = create_pairing_code(session, shop, actor=ACTOR).code
-    rotate_signing_key(session, KeyStore(key_dir))
+    cents_each = CODES_PER_WALLET * TokenSettings().cap_cents
+    people = funded_participants(session, wallets, cents_each, actor=ACTOR)
+    [pairing] = pairing_codes(session, approved_shop(session, "La Cagette"), 1, actor=ACTOR)
+    add_signing_key(session, key_dir)
     phones = [bind_device(session, person, label="phone").credential for person in people]
     return pairing, phones
 
@@ -119,10 +111,6 @@ def _issue_codes(url: str, instance: Path, phones: list[str], count: int) -> lis
     finally:
         app.extensions["caisse.engine"].dispose()
     return codes
-
-
-def _gzip_size(body: bytes) -> int:
-    return len(gzip.compress(body, compresslevel=6))
 
 
 #: S payments through the engine's Till over the page's IndexedDB journal; ms and answers
@@ -201,9 +189,7 @@ def _measure(
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1024, "height": 768})
         page = context.new_page()
         responses: list[Any] = []
@@ -224,11 +210,11 @@ def _measure(
         worker = page.evaluate("navigator.serviceWorker.controller.scriptURL")
         with urllib.request.urlopen(worker, timeout=10) as answer:  # nosec B310
             bodies[worker] = answer.read()
-        sizes = {url: _gzip_size(body) for url, body in bodies.items() if url.startswith(base)}
+        sizes = {url: gzip_size(body) for url, body in bodies.items() if url.startswith(base)}
         for response in responses:
             if response.url.startswith(base) and response.url not in sizes:
                 try:
-                    sizes[response.url] = _gzip_size(response.body())
+                    sizes[response.url] = gzip_size(response.body())
                 except Exception:  # a redirect or an opaque answer has no body to count
                     sizes[response.url] = 0
         page.remove_listener("response", keep)
@@ -266,11 +252,6 @@ def _measure(
         "sync_seconds": sync_seconds,
         "history": in_journal,
     }
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(percent / 100 * (len(ordered) - 1)))]
 
 
 def run(config: RunConfig) -> BenchReport:
@@ -324,7 +305,7 @@ def run(config: RunConfig) -> BenchReport:
 def _report(measured: dict[str, Any], db: str, scans: int, queued: int) -> BenchReport:
     sizes, timings = measured["sizes"], measured["timings"]
     total = sum(sizes.values())
-    p50, p99 = _percentile(timings, 50), _percentile(timings, 99)
+    p50, p99 = rounded_rank(timings, 50), rounded_rank(timings, 99)
     sync_per_s = queued / measured["sync_seconds"]
     problems = []
     if measured["refusals"]:

@@ -10,7 +10,7 @@ participants showed at honest shops (a double spend across shops, which the serv
 a conflict and holds back from the shop's payouts).
 
 Everything it sends and every contact the server confirmed is written in a `RogueBook`, so
-the checks (bench.sim_rogue_checks) can tell, from the database, whether the server paid a
+the checks (bench.simulation.rogue_checks) can tell, from the database, whether the server paid a
 rogue beyond what it could honestly have accepted. The book is exact because a rogue does
 one thing at a time and opens a new window only when every earlier request was answered; a
 rogue whose heartbeat goes unanswered (its contact may or may not be recorded) stops.
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.sim_fund import PayCode, Phone
+from bench.simulation.fund import PayCode, Phone
 from pos_client.server import ServerClient, ServerRefused, ServerUnreachable
 from wallet_server.pos.devices import NewOfflineLimits
 
