@@ -48,6 +48,7 @@ from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.ledger import Account
 from wallet_server.ledger import verify as verify_ledger
+from wallet_server.pos.limits import record_contact
 from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import (
@@ -241,6 +242,10 @@ def _measure_sync(db: str, url: str, config: RunConfig) -> SyncRun:
                     assert device is not None
                     device.offline_max_count = config.size
                     device.offline_max_total_cents = config.size * CAP_CENTS
+                    # as if the till had been told these limits at its pairing: the server
+                    # judges an offline stretch by the limits of the contact that began it
+                    assert device.contact_at is not None
+                    record_contact(device, now=device.contact_at)
                     session.commit()
                 files = TillFiles(instance / "till")
                 _queue(files, tokens, pairing.device_id)
