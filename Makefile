@@ -43,6 +43,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@# import rules (pyproject.toml [tool.importlinter], explained in docs/ARCHITECTURE.md)
+	$(BIN)/lint-imports --no-cache
+	@# the README's tree is the code's (scripts/layout.py --write rewrites it)
+	$(BIN)/python scripts/layout.py --check
 	@# alembic check: the models and the migrations must not drift (on a fresh SQLite here,
 	@# and on both databases in tests/test_migrations.py)
 	@tmp=$$(mktemp -d) && DATABASE_URL=sqlite:///$$tmp/check.sqlite3 $(BIN)/caisse db upgrade >/dev/null \

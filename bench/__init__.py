@@ -1,4 +1,5 @@
-"""Benchmarks for Caisse Commune, run as `python -m bench NAME [--quick] [--json]`.
+"""Benchmarks for Caisse Commune, run as `python -m bench NAME [--quick] [--json]`; NAME lives
+in bench/FAMILY/NAME.py (micro, load, browser, soak, simulation).
 
 They live beside the server, not in the test suite, because they measure time on real
 databases at a territory's scale (100,000 households) rather than check behaviour: a test

@@ -47,6 +47,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from playwright.sync_api import sync_playwright  # a dev dependency, only needed here
+
 from offline_rules.judge import Capture, OfflineRefusal, OfflineWindow, judge_offline
 from offline_rules.limits import OfflineLimits
 from paytoken import Blocklist, Keyset
@@ -206,8 +208,6 @@ class BrowserEngine:
         self._browser: Browser | None = None
 
     def __enter__(self) -> "BrowserEngine":
-        from playwright.sync_api import sync_playwright  # a dev dependency, only needed here
-
         if not (self.static / RUNNER_PAGE).is_file():
             raise BrowserEngineError(f"no {RUNNER_PAGE} in {self.static}")
         with ExitStack() as stack:

@@ -1,6 +1,6 @@
 """The token's text form, `CC1:` + Base45 (RFC 9285), and the whole verification path."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import base45
 
@@ -82,7 +82,5 @@ def verify_token(
     return claims
 
 
-def _seconds(count: int):  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
+def _seconds(count: int) -> timedelta:
     return timedelta(seconds=count)

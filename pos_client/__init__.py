@@ -1,1 +1,1 @@
-"""The offline-tolerant till: durable journal, offline acceptance rules, sync (in progress)."""
+"""The offline-tolerant till: durable journal, offline acceptance rules, store-and-forward sync."""

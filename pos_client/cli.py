@@ -5,11 +5,13 @@ import json
 import signal
 import sys
 import threading
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import click
+from werkzeug.serving import make_server
 
 from pos_client.pairing import AlreadyPaired, pair
 from pos_client.report import day_report
@@ -17,6 +19,7 @@ from pos_client.server import ServerClient, ServerRefused, ServerUnreachable
 from pos_client.sync import ATTEMPT_SETTLED, Sync, SyncWorker
 from pos_client.till import Till
 from pos_client.tillfiles import DEFAULT_DIR, NotPaired, TillFiles
+from pos_client.web import create_cashier_app
 
 
 def _euros(cents: int) -> str:
@@ -105,9 +108,6 @@ def run_command(
     pair_name: str,
 ) -> None:
     """The cashier screen on http://HOST:PORT and the background sync."""
-    from werkzeug.serving import make_server
-
-    from pos_client.web import create_cashier_app
 
     if pair_server and pair_code and not TillFiles(folder).is_paired():
         _pair_when_reachable(folder, pair_server, pair_code, pair_name)
@@ -132,7 +132,6 @@ def run_command(
 
 def _pair_when_reachable(folder: Path, server_url: str, code: str, name: str) -> None:
     """Pair as soon as the server answers (it may be starting beside us), for a minute."""
-    import time
 
     for _ in range(60):
         try:

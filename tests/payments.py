@@ -2,19 +2,25 @@
 paired till, a signing key. Built with the real services (testsupport.fund, which the
 benchmarks seed with too) and the real API."""
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyotp
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from tests.factories import fund
 from testsupport.fund import add_signing_key, approved_shop, pairing_codes
-from wallet_server.app import create_app
 from wallet_server.ledger import Account
 from wallet_server.participants.devices import bind_device
 from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import Enrollment, enroll
+from wallet_server.pos.models import PosDevice
 from wallet_server.shops.models import Shop, ShopStatus
+from wallet_server.users.models import Role
+from wallet_server.users.operations import create_user
+from wallet_server.web.app import create_app
 
 
 def payment_app(db_url: str, instance: Path, **overrides):
@@ -85,8 +91,6 @@ def account(sessions, account_id: int) -> Account:
 
 
 def set_shop_status(sessions, public_id: str, status: ShopStatus) -> None:
-    from sqlalchemy import select
-
     with sessions() as session:
         shop = session.scalar(select(Shop).where(Shop.public_id == public_id))
         shop.status = status.value
@@ -94,20 +98,12 @@ def set_shop_status(sessions, public_id: str, status: ShopStatus) -> None:
 
 
 def participant(sessions, public_id: str) -> Participant:
-    from sqlalchemy import select
-
     with sessions() as session:
         return session.scalar(select(Participant).where(Participant.public_id == public_id))
 
 
 def staff_headers(client: FlaskClient, sessions, role=None) -> dict[str, str]:
     """A logged-in staff member's bearer header (coordinator unless `role` says otherwise)."""
-    import uuid
-
-    import pyotp
-
-    from wallet_server.users.models import Role
-    from wallet_server.users.operations import create_user
 
     with sessions() as session:
         created = create_user(
@@ -133,9 +129,6 @@ def tell_offline_limits(
 ) -> None:
     """The fund raises a till's offline limits and the till learns them at a complete sync:
     the server judges its next offline payments by these."""
-    from sqlalchemy import select
-
-    from wallet_server.pos.models import PosDevice
 
     with sessions() as session:
         shop = session.scalar(select(Shop).where(Shop.public_id == till.shop_public_id))

@@ -19,6 +19,8 @@ import shutil
 import sys
 from dataclasses import dataclass
 
+import pytest
+
 #: CI sets it: a missing program fails the test instead of skipping it
 REQUIRE_VARIABLE = "CAISSE_TESTS_REQUIRE_PROGRAMS"
 INSTALL_COMMAND = "make test-deps"
@@ -109,7 +111,6 @@ def missing_in(text: str) -> list[str]:
 def require(name: str, *others: str) -> str:
     """Where `name` is, once it and `others` are all found; otherwise the test is skipped
     (failed, where CAISSE_TESTS_REQUIRE_PROGRAMS=1) with a reason naming what is missing."""
-    import pytest
 
     missing = [PROGRAMS[each] for each in (name, *others) if PROGRAMS[each].find() is None]
     if missing:

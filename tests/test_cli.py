@@ -9,10 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from tests.database_copies import copy_database, drop_postgres_schema, new_postgres_schema
 from wallet_server import migrations
+from wallet_server.allocations.models import AllocationRun
+from wallet_server.db import make_engine
+from wallet_server.months import next_month
 
 CAISSE = [sys.executable, "-c", "from wallet_server.cli import main; main()"]
 
@@ -95,10 +99,6 @@ def test_demo_seed_balances_and_second_allocation_allocates_nothing(demo, tmp_pa
 def _demo_month(db_url: str) -> str:
     """The month the demo allocated last (read back, never recomputed from today's date: the
     seeding and the test may straddle a month's end)."""
-    from sqlalchemy import func, select
-
-    from wallet_server.allocations.models import AllocationRun
-    from wallet_server.db import make_engine
 
     engine = make_engine(db_url)
     try:
@@ -133,8 +133,6 @@ def test_a_dry_run_reports_exactly_what_the_run_then_books(demo, tmp_path):
 
 
 def test_allocate_dry_run_json_then_real_run_of_the_next_month(demo, tmp_path):
-    from wallet_server.months import next_month
-
     month = next_month(_demo_month(demo))
     caisse(demo, tmp_path, "participant", "add", "--household-size", "2", "--month", month)
     caisse(
@@ -207,9 +205,6 @@ def test_contribution_payment_and_behind_list(demo, tmp_path):
 
 
 def test_ledger_verify_fails_on_a_tampered_counter(demo, tmp_path):
-    from sqlalchemy import text
-
-    from wallet_server.db import make_engine
 
     engine = make_engine(demo)
     with engine.begin() as connection:

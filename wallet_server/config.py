@@ -6,9 +6,12 @@ credential, a container secret), never from a default written in the code.
 """
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+
+from limits import parse_many
 
 from wallet_server import clock
 
@@ -107,8 +110,6 @@ class RateLimitSettings:
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any]) -> "RateLimitSettings":
-        from limits import parse_many
-
         values: dict[str, Any] = {}
         for name in cls.__dataclass_fields__:
             variable = f"CAISSE_RATELIMIT_{name.upper()}"
@@ -134,7 +135,7 @@ class RateLimitSettings:
         return cls(**values)
 
     def expressions(self) -> dict[str, str]:
-        """Each named limit's expression (the rules in wallet_server/security/rate_limits.py)."""
+        """Each named limit's expression (its rule: wallet_server/web/security/rate_limits.py)."""
         return {
             name: getattr(self, name)
             for name in self.__dataclass_fields__
@@ -270,8 +271,6 @@ def _secret_key(instance_dir: Path) -> str:
     # Embedded default: a random key kept in the instance folder, readable by its owner only.
     key_file = instance_dir / "secret_key"
     if not key_file.exists():
-        import secrets
-
         instance_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:

@@ -260,7 +260,7 @@ MESSAGES: dict[str, Message] = {
         "This pay code was already used or cancelled.",
     ),
     "not_found": Message("Introuvable.", "Not found."),
-    # rate limits (wallet_server/security): too many refused attempts from one client
+    # rate limits (wallet_server/web/security): too many refused attempts from one client
     "rate_limited": Message(
         "Trop de tentatives refusées : patientez avant de réessayer.",
         "Too many refused attempts: wait before trying again.",

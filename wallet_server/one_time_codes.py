@@ -4,14 +4,23 @@ hash, locked, refused if used or expired, then marked used, all in the caller's 
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from wallet_server.credentials import digest, normalize_code
-from wallet_server.participants.models import ActivationCode
-from wallet_server.pos.models import PairingCode
 
-CodeRow = TypeVar("CodeRow", ActivationCode, PairingCode)
+
+class OneTimeCode:
+    """The columns every model of one-time codes has (a till's pairing code, a phone's
+    activation code), mixed into each: this helper serves two slices and names neither's model."""
+
+    #: SHA-256 of the code; the code itself is shown once (on screen or on a printed letter)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+
+CodeRow = TypeVar("CodeRow", bound=OneTimeCode)
 
 
 def claim_code(session: Session, model: type[CodeRow], code: str, now: datetime) -> CodeRow | None:

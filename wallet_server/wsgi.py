@@ -1,5 +1,5 @@
 """Entry point for gunicorn: `gunicorn wallet_server.wsgi:app`."""
 
-from wallet_server.app import create_app
+from wallet_server.web.app import create_app
 
 app = create_app()

@@ -20,6 +20,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import sync_playwright
+
 from bench.browser.chromium import CACHED_BODIES, CHROMIUM, CHROMIUM_ARGS, gzip_size
 from bench.core import BenchReport, RunConfig, figure
 from bench.report import table
@@ -52,8 +54,6 @@ def _seed(url: str, key_dir: Path) -> str:
 
 
 def _measure(base: str, activation: str, runs: int) -> dict[str, Any]:
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True)

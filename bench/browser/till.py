@@ -36,6 +36,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -47,11 +48,11 @@ from bench.report import table
 from bench.server import gunicorn
 from testsupport.fund import add_signing_key, approved_shop, funded_participants, pairing_codes
 from wallet_server import migrations
-from wallet_server.app import create_app
 from wallet_server.config import TokenSettings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.participants.devices import bind_device
 from wallet_server.pos.models import PosDevice, Redemption
+from wallet_server.web.app import create_app
 
 NAME = "till"
 SCHEMA = "bench_till"
@@ -186,8 +187,6 @@ def _raise_limits(sessions: Any, count: int) -> None:
 def _measure(
     base: str, pairing: str, codes: list[str], scans: int, history: int, sessions: Any
 ) -> dict[str, Any]:
-    from playwright.sync_api import expect, sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1024, "height": 768})

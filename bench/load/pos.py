@@ -36,7 +36,15 @@ from bench.percentiles import rounded_rank
 from bench.report import headline_run, table
 from bench.server import gunicorn
 from offline_rules import OfflineLimits
-from paytoken import FLAG_OFFLINE, KeyEntry, Keyset, PaymentClaims, SigningKey, issue_token
+from paytoken import (
+    FLAG_OFFLINE,
+    KeyEntry,
+    Keyset,
+    PaymentClaims,
+    SigningKey,
+    issue_token,
+    unverified_claims,
+)
 from pos_client.journal import Journal, JournalState
 from pos_client.pairing import pair
 from pos_client.sync import Sync
@@ -196,7 +204,6 @@ def _seed(session: Session, key_dir: Path, count: int) -> tuple[str, list[str]]:
 
 def _queue(files: TillFiles, tokens: list[str], device_id: int) -> None:
     """A day offline: every code journaled as the till does, to be synced."""
-    from paytoken import unverified_claims
 
     journal = files.open_journal()
     now = datetime.now(UTC)

@@ -1,9 +1,9 @@
 import pyotp
 import pytest
 
-from wallet_server.app import create_app
 from wallet_server.users.models import Role
 from wallet_server.users.operations import create_user
+from wallet_server.web.app import create_app
 
 PASSWORD = "correct horse battery"
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from tests.payments import new_signing_key, new_till, new_wallet, payment_app
 from wallet_server.api.audit import ATTRIBUTE
-from wallet_server.api.auth import staff_auth
+from wallet_server.api.staff import staff_auth
 from wallet_server.audit.models import AuditEntry
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import create_pairing_code, pair_device

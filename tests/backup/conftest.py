@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from tests.backup.helpers import caisse, row_counts
+from tests.backup.helpers import caisse, row_counts, tables_in
 from tests.payments import new_signing_key, payment_app
 from tests.system_programs import require
 from wallet_server.db import make_engine, make_session_factory
@@ -76,7 +76,6 @@ def assert_untouched(url: str) -> None:
         database = make_url(url).database
         assert database is not None and not Path(database).exists()
         return
-    from tests.backup.helpers import tables_in
 
     assert tables_in(url) == []
 

@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 from paytoken import Keyset, verify_token
 from tests.backup.conftest import (
     Fund,
+    _admin,
     assert_untouched,
     is_sqlite,
     pay_code,
@@ -270,7 +271,6 @@ def test_restoring_into_the_other_kind_of_database_is_refused(db_url, tmp_path):
 def test_a_failing_pg_dump_leaves_no_archive_and_says_so_in_both_languages(db_url, tmp_path):
     if is_sqlite(db_url):
         pytest.skip("pg_dump is PostgreSQL's")
-    from tests.backup.conftest import _admin
 
     url = make_url(db_url)
     options = url.query["options"]

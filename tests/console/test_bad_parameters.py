@@ -4,8 +4,10 @@ refusal on the console's error page, and nothing is written."""
 import pytest
 from sqlalchemy import func, select
 
+from tests.console.test_core import audit_rows
 from tests.payments import new_till
 from wallet_server.allocations.models import AllocationPolicy
+from wallet_server.shops.models import Shop
 from wallet_server.users.models import Role
 
 HUGE = "99999999999999999999999"
@@ -71,12 +73,8 @@ def test_an_amount_of_ten_to_the_23_euros_or_a_month_of_year_1_writes_nothing(
 def test_a_refused_manager_leaves_a_trace_even_for_a_path_no_column_can_hold(
     console_app, console_login, sessions
 ):
-    from tests.console.test_core import audit_rows
-
     shop = new_till(sessions, console_app.test_client(), name="La Cagette")
     with sessions() as session:
-        from wallet_server.shops.models import Shop
-
         own = session.scalar(select(Shop).where(Shop.public_id == shop.shop_public_id))
         session.expunge(own)
     manager = console_login(Role.SHOP_MANAGER, shop=own)

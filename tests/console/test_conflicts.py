@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from tests.console.test_core import audit_rows
 from tests.factories import fund
-from tests.payments import account, new_wallet
+from tests.payments import account, new_till, new_wallet
 from tests.pos.test_devices_and_conflicts import double_spend
 from wallet_server.ledger import Account, verify
-from wallet_server.pos.models import Conflict
+from wallet_server.pos.models import Conflict, RefusedCapture
 from wallet_server.users.models import Role
 
 
@@ -118,9 +118,6 @@ def test_a_cash_repayment_from_the_console_refills_the_wallet(console_app, conso
 def test_a_tills_refused_payment_is_listed_and_a_coordinator_closes_it_with_a_note(
     console_app, console_login, sessions
 ):
-    from tests.payments import new_till
-    from wallet_server.pos.models import RefusedCapture
-
     client = console_app.test_client()
     wallet, till = new_wallet(sessions, balance=10_000), new_till(sessions, client)
     token = client.post("/api/v1/me/tokens", json={"offline": True}, headers=wallet.headers())

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.console.conftest import PASSWORD, log_in, new_staff
 from wallet_server.audit.models import AuditEntry
 from wallet_server.console.i18n import catalogue
+from wallet_server.shops.operations import add_shop
 from wallet_server.users.models import Role
 
 TEMPLATES = Path(__file__).parents[2] / "wallet_server" / "console" / "templates"
@@ -99,8 +100,6 @@ def test_committee_reads_but_cannot_enroll_and_the_attempt_is_audited(console_lo
 
 
 def test_a_shop_manager_cannot_open_fund_wide_pages(console_login, sessions):
-    from wallet_server.shops.operations import add_shop
-
     with sessions() as session:
         shop = add_shop(session, name="La Cagette")
         session.commit()

@@ -19,6 +19,7 @@ from tests.pos_client.live import LiveServer
 from tests.reports.fund import SmallFund, ThreeMonths, at
 from tests.system_programs import require
 from wallet_server.shops.models import Shop
+from wallet_server.shops.operations import add_shop
 from wallet_server.users.models import Role
 
 PERIOD = "first=2026-09&last=2026-11"
@@ -105,8 +106,6 @@ def test_the_home_is_the_dashboard_and_a_bad_period_is_refused(console_login):
 
 
 def test_a_shop_manager_is_sent_to_their_shop_not_refused(console_login, sessions):
-    from wallet_server.shops.operations import add_shop
-
     with sessions() as session:
         shop: Shop = add_shop(session, name="La Cagette")
         session.commit()

@@ -33,6 +33,7 @@ from tests.pos.test_devices_and_conflicts import double_spend
 from tests.reimbursements.shopping import GOOD_IBAN, pay_through_api, set_bank_details
 from wallet_server import clock
 from wallet_server.participants.models import Participant
+from wallet_server.pos.models import Conflict, PosDevice, RefusedCapture
 from wallet_server.pos.pin import set_pin
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.keystore import KeyStore
@@ -268,7 +269,6 @@ def world(cheap_passwords, console_app, console_login, sessions) -> tuple[Consol
         session.commit()
         sheet_id = sheet.id
         shop = session.query(Shop).filter_by(public_id=till.shop_public_id).one()
-        from wallet_server.pos.models import Conflict, PosDevice, RefusedCapture
 
         device_id = session.query(PosDevice).filter_by(shop_id=shop.id).first().id
         conflict_id = session.query(Conflict).first().id

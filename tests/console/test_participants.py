@@ -4,6 +4,7 @@ phones, status, PIN, history, and who may do what."""
 import io
 import re
 
+import resvg_py
 import zxingcpp
 from PIL import Image
 from sqlalchemy import select
@@ -118,8 +119,6 @@ def test_csv_import_reports_every_bad_row_and_writes_nothing(console_login, sess
 
 
 def test_activation_letter_qr_decodes_to_the_app_link(console_login, sessions):
-    import resvg_py
-
     coordinator = console_login(Role.COORDINATOR)
     coordinator.post("/console/participants/new", ENROLL)
     person = the_participant(sessions, "Aïcha B.")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests.payments import new_till, new_wallet
 from wallet_server.audit.models import AuditEntry
 from wallet_server.console import PUBLIC_ENDPOINTS
+from wallet_server.pos.models import PosDevice
 from wallet_server.shops.models import Shop
 from wallet_server.users.models import Role
 
@@ -76,7 +77,6 @@ def two_shops(console_app, sessions):
         shops = {shop.public_id: shop for shop in session.scalars(select(Shop))}
         for shop in shops.values():
             session.expunge(shop)
-    from wallet_server.pos.models import PosDevice
 
     with sessions() as session:
         other_device = session.scalar(

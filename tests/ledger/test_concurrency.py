@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests.factories import wallet
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.ledger import (
+    Account,
     LedgerError,
     Transfer,
     TransferRequest,
@@ -84,8 +85,6 @@ def test_concurrent_spenders_never_overdraw_a_wallet(db_url, sessions):
     total = sum(spent)
     assert 9_500 < total <= 10_000  # the wallet is drained, never overdrawn
     with sessions() as session:
-        from wallet_server.ledger import Account
-
         drained = session.get(Account, wallet_id)
         assert drained is not None
         assert drained.available == 10_000 - total >= 0

@@ -5,10 +5,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from tests.payments import account, new_till, set_shop_status
+from paytoken import unverified_claims
+from tests.payments import account, new_till, new_wallet, set_shop_status
 from wallet_server.ledger import verify
 from wallet_server.pos.models import Conflict, Redemption, RefusedCapture
 from wallet_server.shops.models import ShopStatus
+from wallet_server.tokens.blocklist import revoke
 
 
 def _code(client, wallet):
@@ -36,8 +38,6 @@ def _sync(client, till, items):
 def test_a_batch_is_judged_item_by_item_and_retrying_it_changes_nothing(
     client, sessions, wallet, till
 ):
-    from tests.payments import new_wallet
-
     other = new_wallet(sessions, balance=10_000)
     spent_elsewhere = _code(client, other)
     elsewhere_till = new_till(sessions, client, name="Marché")
@@ -105,9 +105,6 @@ def test_one_code_twice_in_a_batch_pays_once_and_refuses_the_second(client, sess
 
 
 def test_a_code_the_till_knew_was_revoked_is_rejected_in_a_batch(client, sessions, wallet, till):
-    from paytoken import unverified_claims
-    from wallet_server.tokens.blocklist import revoke
-
     token = _code(client, wallet)
     with sessions() as session:
         revoke(session, actor="test", token_id=unverified_claims(token).token_id.hex())
@@ -126,6 +123,4 @@ def test_a_code_the_till_knew_was_revoked_is_rejected_in_a_batch(client, session
 
 
 def new_wallet_for(sessions):
-    from tests.payments import new_wallet
-
     return new_wallet(sessions, balance=10_000)

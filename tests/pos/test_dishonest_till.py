@@ -19,13 +19,16 @@ from tests.payments import (
     staff_headers,
 )
 from wallet_server import clock
+from wallet_server.config import TokenSettings
 from wallet_server.ledger import verify
 from wallet_server.pos.conflicts import find_conflict, write_off
-from wallet_server.pos.models import Conflict, PosDevice, RefusedCapture
+from wallet_server.pos.models import Conflict, PosDevice, Redemption, RefusedCapture
+from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.pos.refused_captures import close_refused_capture
-from wallet_server.reimbursements.batches import NothingDue, prepare_batch
+from wallet_server.reimbursements.batches import NothingDue, mark_paid, prepare_batch
 from wallet_server.reimbursements.statements import Period, shop_statement
 from wallet_server.shops.models import Shop
+from wallet_server.tokens.blocklist import prune_blocklist
 
 
 def _code(client, wallet, *, offline=True) -> str:
@@ -246,8 +249,6 @@ def test_a_second_till_of_the_same_shop_is_never_paid_for_the_same_code(
 ):
     code_public_id = till.shop_public_id
     with sessions() as session:
-        from wallet_server.pos.pairing import create_pairing_code
-
         shop = session.scalar(select(Shop).where(Shop.public_id == code_public_id))
         pairing = create_pairing_code(session, shop, actor="test").code
         session.commit()
@@ -318,8 +319,6 @@ def test_a_refund_is_bounded_by_its_window_and_by_what_was_not_yet_paid_out(clie
     old, recent = _capture(_code(client, wallet), 1_000), _capture(_code(client, wallet), 2_000)
     assert _sync(client, till, old, recent) == [("accepted", None), ("accepted", None)]
     with sessions() as session:  # the first payment reached the server 31 days ago
-        from wallet_server.pos.models import Redemption
-
         row = session.scalar(
             select(Redemption).where(Redemption.redemption_id == old["redemption_id"])
         )
@@ -329,8 +328,6 @@ def test_a_refund_is_bounded_by_its_window_and_by_what_was_not_yet_paid_out(clie
     assert (too_old.status_code, too_old.json["code"]) == (422, "refund_window_passed")
     assert "coordination" in too_old.json["messages"]["fr"]
     with sessions() as session:  # the fund pays the shop what it is owed
-        from wallet_server.reimbursements.batches import mark_paid
-
         prepared = prepare_batch(
             session, period_end=clock.today(), execution_date=_soon(), actor="t"
         )
@@ -361,9 +358,6 @@ def test_a_refund_of_another_shops_payment_is_not_found(client, sessions, wallet
 def test_the_blocklist_is_for_paired_tills_and_expired_codes_leave_it(
     client, sessions, wallet, till
 ):
-    from wallet_server.config import TokenSettings
-    from wallet_server.tokens.blocklist import prune_blocklist
-
     assert client.get("/api/v1/blocklist").status_code == 401
     coordinator = staff_headers(client, sessions)
     expiring = client.post(

@@ -5,12 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from tests.payments import account, new_till, staff_headers
+from tests.payments import account, new_till, new_wallet, staff_headers
+from wallet_server.allocations.operations import run_allocation, set_policy
 from wallet_server.ledger import verify
 from wallet_server.participants.activation import activate
 from wallet_server.participants.models import ActivationCode
 from wallet_server.shops.models import ShopStatus
 from wallet_server.shops.operations import add_shop, change_shop_status
+from wallet_server.users.models import Role
 
 
 def _activation_code(client, sessions, public_id):
@@ -51,8 +53,6 @@ def test_an_activation_code_expires_after_seven_days(client, sessions, wallet):
 
 
 def test_a_participant_or_a_shop_manager_cannot_issue_activation_codes(client, sessions, wallet):
-    from wallet_server.users.models import Role
-
     refused = client.post(
         f"/api/v1/participants/{wallet.public_id}/activation-codes",
         headers=staff_headers(client, sessions, Role.COMMITTEE),
@@ -105,8 +105,6 @@ def test_history_names_shops_and_pages_newest_first(client, sessions, wallet, ti
 
 
 def test_history_words_an_allocation_with_its_month(client, sessions, wallet):
-    from wallet_server.allocations.operations import run_allocation, set_policy
-
     with sessions() as session:
         set_policy(session, effective_month="2026-01", amount_cents=10_000, decided_by="test")
         session.commit()
@@ -153,8 +151,6 @@ def test_an_unused_code_can_be_cancelled_once_and_its_money_comes_back(
 
 
 def test_someone_elses_code_cannot_be_cancelled(client, sessions, wallet):
-    from tests.payments import new_wallet
-
     other = new_wallet(sessions, balance=5_000)
     token_id = client.post(
         "/api/v1/me/tokens", json={"offline": True}, headers=other.headers()

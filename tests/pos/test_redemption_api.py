@@ -10,10 +10,19 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
+from paytoken import read_token
+from paytoken.claims import PaymentClaims
+from paytoken.cose import parse_sign1
 from tests.payments import account, new_till, new_wallet, set_shop_status, tell_offline_limits
+from wallet_server.config import TokenSettings
 from wallet_server.ledger import sweep_expired_holds, verify
-from wallet_server.pos.models import Conflict
+from wallet_server.participants.models import Participant
+from wallet_server.pos.models import Conflict, PosDevice
 from wallet_server.shops.models import ShopStatus
+from wallet_server.tokens.blocklist import revoke
+from wallet_server.tokens.keystore import KeyStore
+from wallet_server.tokens.models import SigningKeyRecord
+from wallet_server.tokens.operations import current_signing_key, issue_pay_code
 
 
 def _token(client, wallet, *, offline=False):
@@ -106,7 +115,6 @@ def test_an_unpaired_or_revoked_till_is_not_recognised(client, wallet, till, ses
     token = _token(client, wallet)["token"]
     forged = type(till)(till.shop_public_id, till.shop_account_id, "forged-credential")
     assert _redeem(client, forged, token, 100).status_code == 401
-    from wallet_server.pos.models import PosDevice
 
     with sessions() as session:
         device = session.scalar(select(PosDevice))
@@ -116,12 +124,6 @@ def test_an_unpaired_or_revoked_till_is_not_recognised(client, wallet, till, ses
 
 
 def test_expired_online_token_is_refused_whatever_the_till_claims(client, sessions, wallet, till):
-    from wallet_server.config import TokenSettings
-    from wallet_server.participants.models import Participant
-    from wallet_server.tokens.keystore import KeyStore
-    from wallet_server.tokens.models import SigningKeyRecord
-    from wallet_server.tokens.operations import current_signing_key, issue_pay_code
-
     twenty_minutes_ago = datetime.now(UTC) - timedelta(minutes=20)
     with sessions() as session:
         for key in session.scalars(select(SigningKeyRecord)):  # the key predates the token
@@ -223,13 +225,8 @@ def test_an_empty_wallet_gets_no_pay_code(client, sessions):
 
 
 def test_blocklisted_token_and_wallet_are_refused(client, sessions, till):
-    from wallet_server.tokens.blocklist import revoke
-
     wallet = new_wallet(sessions, balance=50_000)
     first, second = _token(client, wallet), _token(client, wallet)
-    from paytoken import read_token
-    from paytoken.claims import PaymentClaims
-    from paytoken.cose import parse_sign1
 
     _, message = read_token(first["token"])
     token_id = PaymentClaims.from_cbor(parse_sign1(message)[3]).token_id.hex()

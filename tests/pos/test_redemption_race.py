@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.payments import account, payment_app
+from tests.payments import account, new_wallet, payment_app
 from wallet_server.ledger import verify
-from wallet_server.pos.models import Redemption
+from wallet_server.pos.models import PosDevice, Redemption
 
 RACERS = 16
 
@@ -104,8 +104,6 @@ def test_cloned_tills_syncing_at_once_fit_in_one_set_of_limits_and_one_payment_p
 ):
     """Copies of one till's credential upload offline captures in parallel processes: the
     till's window of 5 offline payments is never exceeded, and one code is paid once."""
-    from tests.payments import new_wallet
-    from wallet_server.pos.models import PosDevice
 
     with sessions() as session:
         for device in session.scalars(select(PosDevice)):

@@ -9,6 +9,10 @@ from sqlalchemy import select
 from tests.payments import account, new_till, new_wallet, staff_headers
 from wallet_server.ledger import verify
 from wallet_server.pos.models import PairingCode
+from wallet_server.shops.models import ShopStatus
+from wallet_server.shops.operations import add_shop, change_shop_status
+from wallet_server.tokens.keystore import KeyStore
+from wallet_server.tokens.operations import rotate_signing_key
 from wallet_server.users.models import Role
 from wallet_server.users.operations import create_user
 
@@ -117,9 +121,6 @@ def test_committee_and_shop_managers_cannot_set_pins(client, sessions, wallet):
 
 
 def test_pairing_code_works_once_and_not_after_fifteen_minutes(client, sessions):
-    from wallet_server.shops.models import ShopStatus
-    from wallet_server.shops.operations import add_shop, change_shop_status
-
     with sessions() as session:
         shop = add_shop(session, name="Ferme")
         change_shop_status(session, shop, ShopStatus.APPROVED)
@@ -141,8 +142,6 @@ def test_pairing_code_works_once_and_not_after_fifteen_minutes(client, sessions)
 
 
 def test_a_shop_manager_pairs_tills_for_their_own_shop_only(client, sessions):
-    from wallet_server.shops.operations import add_shop
-
     with sessions() as session:
         mine, theirs = add_shop(session, name="Mine"), add_shop(session, name="Theirs")
         manager = create_user(
@@ -170,9 +169,6 @@ def test_a_shop_manager_pairs_tills_for_their_own_shop_only(client, sessions):
 
 
 def test_after_key_rotation_old_pay_codes_still_redeem(client, sessions, wallet, till, tmp_path):
-    from wallet_server.tokens.keystore import KeyStore
-    from wallet_server.tokens.operations import rotate_signing_key
-
     old = client.post("/api/v1/me/tokens", json={}, headers=wallet.headers()).json["token"]
     with sessions() as session:
         rotate_signing_key(session, KeyStore(tmp_path / "keys"))

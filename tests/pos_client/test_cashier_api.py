@@ -11,7 +11,7 @@ import pytest
 from paytoken import TokenError
 from pos_client.messages import MESSAGES
 from pos_client.web import create_cashier_app
-from tests.pos_client.conftest import pay_code
+from tests.pos_client.conftest import pairing_code, pay_code
 
 HEADERS = {"X-Caisse-POS": "1"}
 
@@ -111,8 +111,6 @@ def _pos(folder, *args):
 
 
 def test_command_line_pair_status_report(network, sessions, tmp_path):
-    from tests.pos_client.conftest import pairing_code
-
     folder = tmp_path / "till"
     refused = _pos(folder, "pair", "--server", network.url, "--code", "WRONG-CODE")
     assert refused.returncode == 2 and "Refusé / Refused" in refused.stderr

@@ -2,6 +2,8 @@
 till process, against a live server: online, then with the line cut, then back."""
 
 import re
+import urllib.error
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -95,9 +97,6 @@ def test_the_screen_speaks_english_and_refuses_without_an_amount(browser_page, t
 
 
 def test_another_site_cannot_post_to_the_till(till_process):
-    import urllib.error
-    import urllib.request
-
     till, _ = till_process
     request = urllib.request.Request(
         f"http://127.0.0.1:{till.port}/api/pay",

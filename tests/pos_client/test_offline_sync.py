@@ -6,12 +6,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from paytoken import unverified_claims
 from pos_client.journal import JournalState
-from pos_client.sync import ATTEMPT_SETTLED
+from pos_client.sync import ATTEMPT_SETTLED, SyncWorker
 from tests.payments import account, new_wallet
 from tests.pos_client.conftest import pay_code
 from wallet_server.ledger import verify
+from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Conflict, PosDevice, Redemption
+from wallet_server.pos.pin import set_pin
+from wallet_server.tokens.blocklist import revoke
 
 
 def _books_balance(sessions) -> None:
@@ -121,9 +125,6 @@ def test_a_payment_refused_to_the_cashier_but_received_by_the_server_is_refunded
 
 
 def test_a_pin_payment_whose_answer_was_lost_is_refunded(open_till, network, wallet, sessions):
-    from wallet_server.participants.models import Participant
-    from wallet_server.pos.pin import set_pin
-
     with sessions() as session:
         person = session.scalar(
             select(Participant).where(Participant.public_id == wallet.public_id)
@@ -184,9 +185,6 @@ def test_a_till_clock_far_ahead_is_rejected_at_sync_and_shown(
 def test_blocklist_and_limits_are_refreshed_by_the_sync(
     open_till, network, client, wallet, sessions
 ):
-    from paytoken import unverified_claims
-    from wallet_server.tokens.blocklist import revoke
-
     till, sync, _ = open_till()
     code = pay_code(client, wallet)
     with sessions() as session:
@@ -200,8 +198,6 @@ def test_blocklist_and_limits_are_refreshed_by_the_sync(
 
 
 def test_the_sync_worker_backs_off_with_jitter_and_a_ceiling(open_till):
-    from pos_client.sync import SyncWorker
-
     _, sync, _ = open_till()
     worker = SyncWorker(sync, first_retry=2.0, max_backoff=60.0)
     for failures, ceiling in ((1, 2.0), (2, 4.0), (4, 16.0), (10, 60.0)):

@@ -1,9 +1,12 @@
 """A paired till against a live server: online first, refusals in words, refunds, PIN."""
 
+import json
 import stat
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from offline_rules.limits import OfflineLimits
 from pos_client.journal import JournalState
 from pos_client.tillfiles import TillFiles
 from tests.payments import account
@@ -97,9 +100,6 @@ def test_a_till_stopped_by_the_pin_limit_shows_why_and_stays_online(open_till, w
 
 
 def test_the_cached_blocklist_forgets_codes_long_expired_and_reads_an_older_cache(tmp_path):
-    import json
-    from datetime import UTC, datetime, timedelta
-
     files = TillFiles(tmp_path / "till")
     files.folder.mkdir(parents=True, exist_ok=True)
     # a cache written before entries carried their expiry still reads
@@ -128,7 +128,6 @@ def test_only_a_complete_contact_raises_the_offline_limits_a_till_keeps(tmp_path
     # The server pays offline payments by the limits of the till's last complete contact:
     # limits raised by a coordinator reach the till at any heartbeat, but a till that
     # still has payments to send must not use them before the server counts them.
-    from offline_rules.limits import OfflineLimits
 
     files = TillFiles(tmp_path / "till")
     files.folder.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.accessibility import axe_findings
+from tests.payments import staff_headers
 from tests.pwa.conftest import PIN, activate, activation_path
 
 SCREENS = ["home", "history", "pay", "shops", "settings"]
@@ -145,8 +146,6 @@ def test_five_wrong_pins_wipe_the_phone_until_a_new_activation(
 
 
 def test_a_revoked_phone_is_told_in_plain_words_and_wiped(phone, server, client, sessions, wallet):
-    from tests.payments import staff_headers
-
     page = phone.new_page()
     activate(page, server, activation_path(client, sessions, wallet.public_id))
     revoked = client.post(

@@ -1,13 +1,18 @@
 """Dashboard series on a fund built with the real services, against figures worked by hand
 (see ThreeMonths in conftest.py)."""
 
+from datetime import date
+
 from sqlalchemy import text
 
+from tests.reports.fund import at
 from wallet_server.fund import FundAccount, fund_account
+from wallet_server.reimbursements.statements import Period, shop_statement
 from wallet_server.reports.fund_position import Position, fund_position
 from wallet_server.reports.participation import Participation, participation
 from wallet_server.reports.spending import AllocationUse, allocation_use, shop_spending
 from wallet_server.reports.window import report_window
+from wallet_server.shops.models import Shop
 
 WINDOW = report_window("2026-09", "2026-11")
 
@@ -81,11 +86,6 @@ def test_an_empty_fund_has_zero_months(sessions):
 def test_a_payment_at_half_past_midnight_in_paris_counts_in_the_new_month(sessions, small_fund):
     """22:30 UTC on 30 September is 00:30 on 1 October in Paris: October's, on the dashboard
     and in the shop's statements alike."""
-    from datetime import date
-
-    from tests.reports.fund import at
-    from wallet_server.reimbursements.statements import Period, shop_statement
-    from wallet_server.shops.models import Shop
 
     (person,) = small_fund.enroll((1, 2, "2026-09"), pin=True)
     till = small_fund.till("La Cagette")

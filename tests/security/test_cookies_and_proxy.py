@@ -5,7 +5,7 @@ from flask import Flask, Response
 
 from tests.console.conftest import log_in
 from tests.security.conftest import WRONG, api_login, new_user
-from wallet_server.security.cookies import hardened
+from wallet_server.web.security.cookies import hardened
 
 NGINX = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "caisse.example.org"}
 

@@ -5,8 +5,8 @@ import stat
 
 import pytest
 
-from wallet_server.app import create_app
 from wallet_server.config import Settings
+from wallet_server.web.app import create_app
 
 SECRET_VARIABLES = ("DATABASE_URL", "CAISSE_SECRET_KEY", "CAISSE_RATELIMIT_STORAGE_URI")
 

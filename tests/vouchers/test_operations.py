@@ -19,8 +19,9 @@ from wallet_server.ledger import (
 )
 from wallet_server.participants.models import ParticipantStatus
 from wallet_server.pos.redemption import RedemptionError
+from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import BlocklistEntry, IssuedToken
-from wallet_server.tokens.operations import issue_pay_code, published_keyset
+from wallet_server.tokens.operations import issue_pay_code, published_keyset, rotate_signing_key
 from wallet_server.tokens.wallet_codes import cancel_code, outstanding_codes
 from wallet_server.vouchers.models import Voucher, VoucherSheet
 from wallet_server.vouchers.operations import (
@@ -215,9 +216,6 @@ def test_an_expired_voucher_stays_held_through_the_grace_then_is_released(sessio
 def test_a_retired_key_stays_published_while_its_vouchers_may_be_presented(
     session, person, signer, tmp_path
 ):
-    from wallet_server.tokens.keystore import KeyStore
-    from wallet_server.tokens.operations import rotate_signing_key
-
     voucher = printable_vouchers(session, _issue(session, person, signer, count=1))[0]
     retired_at = clock.now()
     rotate_signing_key(session, KeyStore(tmp_path / "keys"), now=retired_at)

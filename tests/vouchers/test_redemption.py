@@ -19,6 +19,7 @@ from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Redemption
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import current_signing_key
+from wallet_server.vouchers.models import VoucherSheet
 from wallet_server.vouchers.operations import (
     cancel_voucher,
     find_voucher,
@@ -71,8 +72,6 @@ def _sheet(sessions, app, instance, wallet, *, value: int, count: int) -> tuple[
 
 
 def _cancel(sessions, sheet_id: int, number: int) -> None:
-    from wallet_server.vouchers.models import VoucherSheet
-
     with sessions() as session:
         sheet = session.get(VoucherSheet, sheet_id)
         cancel_voucher(session, find_voucher(session, sheet, number), "user:alice")

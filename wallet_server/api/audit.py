@@ -23,10 +23,14 @@ from flask import g, request
 from werkzeug.exceptions import HTTPException
 
 from paytoken import TokenError
+from wallet_server.api.staff import staff_auth
 from wallet_server.audit.operations import Snapshot, record_action
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError
 from wallet_server.users.models import User
+from wallet_server.web.errors import status_for
+from wallet_server.web.request import db_session
+from wallet_server.web.security.rate_limits import typed_username
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: the attribute an audited view carries: its action's name (read by the tests)
@@ -36,8 +40,6 @@ Actor = tuple[str, str]
 
 
 def _staff_member() -> Actor:
-    from wallet_server.api.auth import staff_auth
-
     user = cast(User | None, staff_auth.current_user)
     return (user.username, user.role) if user is not None else ("anonymous", "")
 
@@ -77,7 +79,6 @@ def audit_done(
     user: User | None = None,
 ) -> None:
     """The action of the running view, done: written in the request's own transaction."""
-    from wallet_server.app import db_session
 
     action, pending_target = g.pop("audit_pending")
     actor, role = (user.username, user.role) if user is not None else _staff_member()
@@ -94,7 +95,6 @@ def audit_done(
 
 def _refusal(error: Exception) -> tuple[int | None, str]:
     """The HTTP status and code the error handlers will answer, if it is a refusal (4xx)."""
-    from wallet_server.api.errors import status_for
 
     if isinstance(error, DomainError | LedgerError | TokenError):
         code = error.code
@@ -109,8 +109,6 @@ def _refusal(error: Exception) -> tuple[int | None, str]:
 
 
 def _record_refusal(action: str, target: str, actor: Actor, status: int, code: str) -> None:
-    from wallet_server.app import db_session
-
     session = db_session()
     session.rollback()  # nothing the refused request did is kept, only its trace
     g.pop("audit_pending", None)
@@ -135,7 +133,6 @@ def _record_refusal(action: str, target: str, actor: Actor, status: int, code: s
 
 def typed_login_actor() -> Actor:
     """A refused login's actor: the username typed, as the console records it."""
-    from wallet_server.security.rate_limits import typed_username
 
     username = typed_username()
     return (username if username and username.isprintable() else "?", "")

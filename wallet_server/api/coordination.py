@@ -5,7 +5,6 @@ from typing import Any, cast
 from apiflask import APIBlueprint
 
 from wallet_server.api.audit import audit_done, staff_action
-from wallet_server.api.auth import require_roles, staff_auth
 from wallet_server.api.schemas import (
     DeviceCredentialIn,
     DeviceCredentialOut,
@@ -15,6 +14,7 @@ from wallet_server.api.schemas import (
     RevokeIn,
     RevokeOut,
 )
+from wallet_server.api.staff import require_roles, staff_auth
 from wallet_server.participants.devices import bind_device, revoke_devices
 from wallet_server.pos.models import PosDevice
 from wallet_server.pos.pairing import PairingError, create_pairing_code, revoke_device
@@ -24,6 +24,7 @@ from wallet_server.shops.operations import ShopError, find_shop
 from wallet_server.tokens.blocklist import BlocklistError, revoke
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import AuthError
+from wallet_server.web.request import db_session, settings
 
 coordination_blueprint = APIBlueprint("coordination", __name__)
 FUND_STAFF = (Role.ADMIN, Role.COORDINATOR)
@@ -51,7 +52,6 @@ def _may_manage_shop(shop_id: int) -> None:
 )
 def pairing_code(shop_public_id: str) -> dict[str, object]:
     """A shop manager pairs up to the shop's maximum of active tills; the fund's staff, more."""
-    from wallet_server.app import db_session, settings
 
     session = db_session()
     try:
@@ -79,8 +79,6 @@ def pairing_code(shop_public_id: str) -> dict[str, object]:
 @coordination_blueprint.output(Empty, status_code=200)
 @coordination_blueprint.doc(summary="Revoke a till (lost or stolen)", responses=[403, 404])
 def revoke_till(device_id: int) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     session = db_session()
     device = session.get(PosDevice, device_id)
     if device is None:
@@ -103,8 +101,6 @@ def revoke_till(device_id: int) -> dict[str, object]:
     summary="Set a participant's PIN for paying without a phone", responses=[403, 404]
 )
 def participant_pin(public_id: str, body: dict[str, str]) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     participant = find_participant(db_session(), public_id)
     had_pin = participant.pin_hash is not None
     set_pin(participant, body["pin"])
@@ -125,8 +121,6 @@ def participant_pin(public_id: str, body: dict[str, str]) -> dict[str, object]:
     summary="Unlock PIN payments after too many wrong PINs", responses=[403, 404]
 )
 def participant_pin_unlock(public_id: str) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     participant = find_participant(db_session(), public_id)
     before = {"pin_failures": participant.pin_failures}
     unlock_pin(participant)
@@ -146,8 +140,6 @@ def participant_pin_unlock(public_id: str) -> dict[str, object]:
 @coordination_blueprint.output(DeviceCredentialOut, status_code=201)
 @coordination_blueprint.doc(summary="Bind a device to a participant's wallet", responses=[403, 404])
 def participant_device(public_id: str, body: dict[str, str]) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     session = db_session()
     participant = find_participant(session, public_id)
     bound = bind_device(session, participant, label=body["label"])
@@ -167,8 +159,6 @@ def participant_device(public_id: str, body: dict[str, str]) -> dict[str, object
     summary="Revoke every device of a participant (lost phone)", responses=[403, 404]
 )
 def participant_devices_revoke(public_id: str) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     session = db_session()
     participant = find_participant(session, public_id)
     phones = revoke_devices(session, participant)
@@ -186,8 +176,6 @@ def participant_devices_revoke(public_id: str) -> dict[str, object]:
     summary="Revoke a pay code or block a wallet", responses=[403, 404, 422]
 )
 def add_to_blocklist(body: dict[str, Any]) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     if ("token_id" in body) == ("wallet" in body):
         raise BlocklistError("invalid_request")
     wallet = find_participant(db_session(), body["wallet"]).public_id if "wallet" in body else None

@@ -2,6 +2,7 @@ from apiflask import APIBlueprint
 from sqlalchemy import text
 
 from wallet_server.api.schemas import HealthOut
+from wallet_server.web.request import db_session
 
 health_blueprint = APIBlueprint("health", __name__)
 
@@ -10,7 +11,5 @@ health_blueprint = APIBlueprint("health", __name__)
 @health_blueprint.output(HealthOut)
 @health_blueprint.doc(summary="Liveness and database reachability")
 def healthz() -> dict[str, str]:
-    from wallet_server.app import db_session
-
     db_session().execute(text("SELECT 1"))
     return {"status": "ok", "database": "ok"}

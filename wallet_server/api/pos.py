@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from apiflask import APIBlueprint, HTTPTokenAuth
+from flask import g
 from sqlalchemy import select
 
 from wallet_server import clock
@@ -19,6 +20,7 @@ from wallet_server.api.schemas import (
     RefundOut,
     TillOut,
 )
+from wallet_server.messages import message, messages_for
 from wallet_server.pos.limits import offline_limits, record_report
 from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.offline_check import CaptureRefused
@@ -33,8 +35,10 @@ from wallet_server.pos.redemption import (
 )
 from wallet_server.pos.refunds import RefundReceipt, refund
 from wallet_server.pos.sync import redeem_batch
-from wallet_server.security.rate_limits import PAIRING, PIN_PAYMENT, rate_limited
 from wallet_server.shops.models import Shop
+from wallet_server.web.errors import error_response
+from wallet_server.web.request import db_session, settings
+from wallet_server.web.security.rate_limits import PAIRING, PIN_PAYMENT, rate_limited
 
 pos_blueprint = APIBlueprint("pos", __name__)
 device_auth = HTTPTokenAuth(
@@ -43,8 +47,6 @@ device_auth = HTTPTokenAuth(
 
 
 def _verify(credential: str) -> PosDevice | None:
-    from wallet_server.app import db_session
-
     try:
         return device_for_credential(db_session(), credential)
     except PairingError:
@@ -52,8 +54,6 @@ def _verify(credential: str) -> PosDevice | None:
 
 
 def _refused(error: Any) -> Any:
-    from wallet_server.api.errors import error_response
-
     return error_response("device_not_recognized", 401)
 
 
@@ -67,7 +67,6 @@ def _device() -> PosDevice:
 
 def _till(device: PosDevice) -> dict[str, object]:
     """What a till keeps about itself: refreshed at pairing and at every heartbeat."""
-    from wallet_server.app import db_session, settings
 
     shop = db_session().get(Shop, device.shop_id)
     assert shop is not None
@@ -89,8 +88,6 @@ def _till(device: PosDevice) -> dict[str, object]:
     summary="Exchange a one-time pairing code for a device credential", responses=[422, 429]
 )
 def pair(body: dict[str, str]) -> dict[str, object]:
-    from wallet_server.app import db_session, settings
-
     paired = pair_device(
         db_session(), body["code"], name=body["name"], max_tills=settings().tills.max_per_shop
     )
@@ -120,8 +117,6 @@ def heartbeat(body: dict[str, Any]) -> dict[str, object]:
 @pos_blueprint.output(ReceiptOut)
 @pos_blueprint.doc(summary="One of this shop's redemptions, by the till's id", responses=[404])
 def redemption(redemption_id: str) -> Receipt:
-    from wallet_server.app import db_session
-
     session = db_session()
     device = _device()
     found = session.scalar(select(Redemption).where(Redemption.redemption_id == redemption_id))
@@ -139,10 +134,6 @@ def redemption(redemption_id: str) -> Receipt:
     summary="Redeem a pay code, exactly once per redemption_id", responses=[403, 409, 422]
 )
 def redemptions(body: dict[str, Any]) -> Receipt:
-    from flask import g
-
-    from wallet_server.app import db_session, settings
-
     try:
         return redeem(
             db_session(), _device(), RedemptionRequest(**body), settings=settings().tokens
@@ -161,11 +152,6 @@ def redemptions(body: dict[str, Any]) -> Receipt:
     responses=[403],
 )
 def redemption_batch(body: dict[str, Any]) -> dict[str, Any]:
-    from flask import g
-
-    from wallet_server.app import db_session, settings
-    from wallet_server.messages import message, messages_for
-
     outcomes = redeem_batch(
         db_session(),
         _device(),
@@ -195,8 +181,6 @@ def redemption_batch(body: dict[str, Any]) -> dict[str, Any]:
     summary="Refund all or part of one of this shop's payments", responses=[403, 404, 409, 422]
 )
 def refunds(body: dict[str, Any]) -> RefundReceipt:
-    from wallet_server.app import db_session, settings
-
     window = settings().tokens.refund_window_days
     return refund(db_session(), _device(), **body, window_days=window)
 
@@ -211,8 +195,6 @@ def refunds(body: dict[str, Any]) -> RefundReceipt:
     responses=[403, 404, 409, 422, 423, 429],
 )
 def pin_payments(body: dict[str, Any]) -> Receipt:
-    from wallet_server.app import db_session, settings
-
     return pay_by_pin(
         db_session(),
         _device(),

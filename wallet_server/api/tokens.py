@@ -32,6 +32,8 @@ from wallet_server.tokens.operations import (
 )
 from wallet_server.tokens.qr import qr_images
 from wallet_server.tokens.wallet_codes import outstanding_codes
+from wallet_server.web.errors import error_response
+from wallet_server.web.request import db_session, settings
 
 tokens_blueprint = APIBlueprint("tokens", __name__)
 participant_auth = HTTPTokenAuth(
@@ -42,8 +44,6 @@ participant_auth = HTTPTokenAuth(
 
 
 def _verify(credential: str) -> Participant | None:
-    from wallet_server.app import db_session
-
     try:
         return participant_for_credential(db_session(), credential)
     except DeviceError:
@@ -51,8 +51,6 @@ def _verify(credential: str) -> Participant | None:
 
 
 def _refused(error: Any) -> Any:
-    from wallet_server.api.errors import error_response
-
     return error_response("authentication_required", 401)
 
 
@@ -64,8 +62,6 @@ participant_auth.error_processor(_refused)
 @tokens_blueprint.output(KeysetOut)
 @tokens_blueprint.doc(summary="Public keys that sign pay codes, with validity and a digest")
 def keyset() -> dict[str, object]:
-    from wallet_server.app import db_session, settings
-
     return keyset_document(published_keyset(db_session(), settings().tokens))
 
 
@@ -78,8 +74,6 @@ def keyset() -> dict[str, object]:
     responses=[401],
 )
 def blocklist(query: dict[str, int]) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     device = cast(PosDevice, device_auth.current_user)
     entries = serve_blocklist(db_session(), device, query["since"])
     return {
@@ -101,8 +95,6 @@ def blocklist(query: dict[str, int]) -> dict[str, object]:
 @tokens_blueprint.output(WalletOut)
 @tokens_blueprint.doc(summary="The participant's wallet")
 def me() -> dict[str, object]:
-    from wallet_server.app import db_session
-
     participant = cast(Participant, participant_auth.current_user)
     account = wallet_account(db_session(), participant)
     return {
@@ -123,8 +115,6 @@ def me() -> dict[str, object]:
     summary="A new pay code (QR), holding its cap on the wallet", responses=[409, 422]
 )
 def new_token(options: dict[str, bool]) -> dict[str, object]:
-    from wallet_server.app import db_session, settings
-
     session = db_session()
     participant = cast(Participant, participant_auth.current_user)
     signer = current_signing_key(session, KeyStore(settings().key_dir))

@@ -7,7 +7,6 @@ from flask import g
 from sqlalchemy import select
 
 from wallet_server.api.audit import audit_done, staff_action
-from wallet_server.api.auth import require_roles, staff_auth
 from wallet_server.api.schemas import (
     ActivateIn,
     ActivateOut,
@@ -18,15 +17,17 @@ from wallet_server.api.schemas import (
     HistoryQuery,
     OutstandingCodesOut,
 )
+from wallet_server.api.staff import require_roles, staff_auth
 from wallet_server.api.tokens import participant_auth
 from wallet_server.participants.activation import activate, create_activation_code
 from wallet_server.participants.history import movements
 from wallet_server.participants.models import Participant
 from wallet_server.pos.pin import find_participant
-from wallet_server.security.rate_limits import ACTIVATION, rate_limited
 from wallet_server.shops.models import Shop, ShopStatus
 from wallet_server.tokens.wallet_codes import cancel_code, outstanding_codes
 from wallet_server.users.models import Role, User
+from wallet_server.web.request import db_session
+from wallet_server.web.security.rate_limits import ACTIVATION, rate_limited
 
 wallet_blueprint = APIBlueprint("wallet", __name__)
 
@@ -48,8 +49,6 @@ def _participant() -> Participant:
     responses=[403, 404, 422],
 )
 def activation_code(public_id: str) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     session = db_session()
     user = cast(User, staff_auth.current_user)
     participant = find_participant(session, public_id)
@@ -74,8 +73,6 @@ def activation_code(public_id: str) -> dict[str, object]:
     summary="Exchange an activation code for this phone's credential", responses=[422, 429]
 )
 def activate_device(body: dict[str, str]) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     activation = activate(db_session(), body["code"], label=body["label"])
     g.no_store = True
     return {
@@ -90,8 +87,6 @@ def activate_device(body: dict[str, str]) -> dict[str, object]:
 @wallet_blueprint.output(HistoryOut)
 @wallet_blueprint.doc(summary="The wallet's movements, newest first, by pages", responses=[422])
 def history(query: dict[str, Any]) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     page, cursor = movements(
         db_session(), _participant(), limit=query["limit"], before=query["before"]
     )
@@ -104,8 +99,6 @@ def history(query: dict[str, Any]) -> dict[str, object]:
 @wallet_blueprint.output(OutstandingCodesOut)
 @wallet_blueprint.doc(summary="The participant's pay codes whose money is still reserved")
 def tokens() -> dict[str, object]:
-    from wallet_server.app import db_session
-
     g.no_store = True
     return {"tokens": outstanding_codes(db_session(), _participant())}
 
@@ -117,8 +110,6 @@ def tokens() -> dict[str, object]:
     summary="Cancel an unused pay code: its money is available again", responses=[404, 409]
 )
 def cancel(token_id: str) -> dict[str, object]:
-    from wallet_server.app import db_session
-
     cancelled = cancel_code(db_session(), _participant(), token_id)
     return {"token_id": cancelled.token_id}
 
@@ -127,8 +118,6 @@ def cancel(token_id: str) -> dict[str, object]:
 @wallet_blueprint.output(DirectoryOut)
 @wallet_blueprint.doc(summary="The approved shops: where the currency can be spent")
 def directory() -> dict[str, object]:
-    from wallet_server.app import db_session
-
     shops = db_session().scalars(
         select(Shop).where(Shop.status == ShopStatus.APPROVED.value).order_by(Shop.name)
     )

@@ -5,9 +5,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy.engine import make_url
-
-from wallet_server.backup.errors import BackupError
 from wallet_server.backup.figures import LedgerFigures
 
 
@@ -37,16 +34,3 @@ class Database(Protocol):
     def restore(self, copy: Path) -> None:
         """Load a copy made by `snapshot` into this (empty) database."""
         ...
-
-
-def database_for(url: str) -> Database:
-    backend = make_url(url).get_backend_name()
-    if backend == "sqlite":
-        from wallet_server.backup.sqlite import SqliteDatabase
-
-        return SqliteDatabase(url)
-    if backend == "postgresql":
-        from wallet_server.backup.postgres import PostgresDatabase
-
-        return PostgresDatabase(url)
-    raise BackupError("backup_kind_unsupported", kind=backend)

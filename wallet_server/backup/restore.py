@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from wallet_server import migrations
 from wallet_server.backup.archive import read_archive
-from wallet_server.backup.database import Database, database_for
+from wallet_server.backup.backends import database_for
+from wallet_server.backup.database import Database
 from wallet_server.backup.errors import BackupError
 from wallet_server.backup.figures import LedgerFigures, ledger_figures
 from wallet_server.backup.keys import refuse_key_conflicts, restore_keys

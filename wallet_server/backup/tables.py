@@ -3,11 +3,10 @@
 from sqlalchemy import Connection, Select, inspect, literal_column, select, table
 
 from wallet_server.backup.figures import ALEMBIC_TABLE
+from wallet_server.models import Base  # every model, so that the metadata is complete
 
 
 def fund_table_names() -> set[str]:
-    from wallet_server.models import Base  # every model, so that the metadata is complete
-
     return {*Base.metadata.tables, ALEMBIC_TABLE}
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from wallet_server.backup.archive import Member, write_archive
-from wallet_server.backup.database import database_for
+from wallet_server.backup.backends import database_for
 from wallet_server.backup.errors import BackupError
 from wallet_server.backup.keys import copy_keys
 from wallet_server.backup.manifest import DATABASE_MEMBERS, DatabaseInfo, Manifest

@@ -1,5 +1,5 @@
 """The `caisse` command: set up, enroll, allocate, verify and serve."""
 
-from wallet_server.cli.base import main
+from wallet_server.cli.main import main
 
 __all__ = ["main"]

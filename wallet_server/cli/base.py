@@ -83,30 +83,3 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 
 def print_json(value: object) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, default=str))
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--database-url",
-    envvar="DATABASE_URL",
-    default=None,
-    help="SQLAlchemy URL; default: a SQLite file under ./instance",
-)
-@click.pass_context
-def main(ctx: click.Context, database_url: str | None) -> None:
-    """Caisse Commune: the fund's wallet server."""
-    ctx.obj = CliContext(database_url)
-
-
-def _register() -> None:
-    from wallet_server.cli import backup, funds, keys, people, setup, shops
-
-    people.participant_group.add_command(keys.participant_device)
-    people.participant_group.add_command(keys.participant_pin)
-    shops.shop_group.add_command(keys.pairing_code)
-    for module in (setup, people, shops, funds, keys, backup):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

@@ -32,6 +32,7 @@ from wallet_server.contributions.operations import (
 from wallet_server.ledger import format_cents, parse_cents, verify
 from wallet_server.ledger.sweeper import sweep_periodically
 from wallet_server.participants.models import Participant
+from wallet_server.participants.operations import EnrollmentError
 from wallet_server.public_ids import normalize_public_id
 from wallet_server.tokens.blocklist import sweep_expired
 
@@ -272,8 +273,6 @@ def behind(ctx: CliContext, month: str, as_json: bool) -> None:
 
 
 def _participant(session: Session, public_id: str) -> Participant:
-    from wallet_server.participants.operations import EnrollmentError
-
     try:
         normalized = normalize_public_id(public_id)
     except ValueError:

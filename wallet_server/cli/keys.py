@@ -1,4 +1,4 @@
-"""keys rotate | list; participant device and PIN; shop pairing codes."""
+"""keys rotate | list: the pay code signing keys."""
 
 from datetime import datetime, timedelta
 
@@ -9,15 +9,10 @@ from sqlalchemy.orm import Session
 from wallet_server import clock
 from wallet_server.cli.base import (
     CliContext,
-    actor_option,
     pass_context,
     print_table,
     refusals_as_messages,
 )
-from wallet_server.participants.devices import bind_device
-from wallet_server.pos.pairing import create_pairing_code
-from wallet_server.pos.pin import find_participant, set_pin, unlock_pin
-from wallet_server.shops.operations import find_shop
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import SigningKeyRecord
 from wallet_server.tokens.operations import rotate_signing_key
@@ -119,49 +114,6 @@ def ensure_signing_key(ctx: CliContext) -> None:
     if not ctx.run(has_key):
         keystore = KeyStore(ctx.settings.key_dir)
         ctx.run(lambda session: rotate_signing_key(session, keystore))
-
-
-@click.command("pairing-code")
-@click.argument("shop")
-@actor_option
-@pass_context
-@refusals_as_messages
-def pairing_code(ctx: CliContext, shop: str, actor: str) -> None:
-    """A one-time code (15 minutes) to pair a new till for SHOP."""
-    created = ctx.run(lambda s: create_pairing_code(s, find_shop(s, shop), actor=actor))
-    click.echo(
-        f"Code d'appairage / pairing code: {created.code} "
-        f"(expire / expires {created.expires_at.isoformat(timespec='minutes')})"
-    )
-
-
-@click.command("device")
-@click.argument("public_id")
-@click.option("--label", default="")
-@pass_context
-@refusals_as_messages
-def participant_device(ctx: CliContext, public_id: str, label: str) -> None:
-    """Bind a device to a participant; prints its credential once."""
-    credential = ctx.run(
-        lambda s: bind_device(s, find_participant(s, public_id), label=label).credential
-    )
-    click.echo(credential)
-
-
-@click.command("pin")
-@click.argument("public_id")
-@click.option("--unlock", is_flag=True, help="Unlock after too many wrong PINs.")
-@pass_context
-@refusals_as_messages
-def participant_pin(ctx: CliContext, public_id: str, unlock: bool) -> None:
-    """Set (asked on the terminal) or unlock a participant's PIN for paying without a phone."""
-    if unlock:
-        ctx.run(lambda s: unlock_pin(find_participant(s, public_id)))
-        click.echo("PIN débloqué / PIN unlocked")
-        return
-    pin = click.prompt("PIN (4-6 chiffres/digits)", hide_input=True, confirmation_prompt=True)
-    ctx.run(lambda s: set_pin(find_participant(s, public_id), pin))
-    click.echo("PIN enregistré / PIN set")
 
 
 COMMANDS = [keys_group]

@@ -1,4 +1,4 @@
-"""participant add | import | list."""
+"""participant add | import | list | device | pin."""
 
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from wallet_server.cli.base import (
 from wallet_server.cli.params import MONTH
 from wallet_server.ledger import format_cents
 from wallet_server.messages import bilingual
+from wallet_server.participants.devices import bind_device
 from wallet_server.participants.operations import (
     Enrollment,
     enroll,
@@ -24,6 +25,7 @@ from wallet_server.participants.operations import (
     find_participants,
     parse_participants_csv,
 )
+from wallet_server.pos.pin import find_participant, set_pin, unlock_pin
 
 
 @click.group("participant")
@@ -155,6 +157,35 @@ def list_participants(
             for p, a in rows
         ],
     )
+
+
+@participant_group.command("device")
+@click.argument("public_id")
+@click.option("--label", default="")
+@pass_context
+@refusals_as_messages
+def participant_device(ctx: CliContext, public_id: str, label: str) -> None:
+    """Bind a device to a participant; prints its credential once."""
+    credential = ctx.run(
+        lambda s: bind_device(s, find_participant(s, public_id), label=label).credential
+    )
+    click.echo(credential)
+
+
+@participant_group.command("pin")
+@click.argument("public_id")
+@click.option("--unlock", is_flag=True, help="Unlock after too many wrong PINs.")
+@pass_context
+@refusals_as_messages
+def participant_pin(ctx: CliContext, public_id: str, unlock: bool) -> None:
+    """Set (asked on the terminal) or unlock a participant's PIN for paying without a phone."""
+    if unlock:
+        ctx.run(lambda s: unlock_pin(find_participant(s, public_id)))
+        click.echo("PIN débloqué / PIN unlocked")
+        return
+    pin = click.prompt("PIN (4-6 chiffres/digits)", hide_input=True, confirmation_prompt=True)
+    ctx.run(lambda s: set_pin(find_participant(s, public_id), pin))
+    click.echo("PIN enregistré / PIN set")
 
 
 COMMANDS = [participant_group]

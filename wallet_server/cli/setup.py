@@ -11,20 +11,26 @@ from typing import TYPE_CHECKING, Any
 import click
 import pyotp
 import qrcode
+from gunicorn.app.base import BaseApplication
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet_server import migrations
 from wallet_server.allocations.models import AllocationPolicy
 from wallet_server.allocations.operations import set_policy
+from wallet_server.api.wallet import ACTIVATION_PATH
 from wallet_server.cli.base import CliContext, pass_context, refusals_as_messages
+from wallet_server.cli.keys import ensure_signing_key
+from wallet_server.demo import DEMO_ADMIN, first_participant, first_shop, seed_demo
 from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger.sweeper import sweep_periodically
+from wallet_server.participants.activation import create_activation_code
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.tokens.blocklist import sweep_expired
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user
+from wallet_server.web.app import create_app
 
 if TYPE_CHECKING:
     from wallet_server.demo import MonthFigures
@@ -78,8 +84,6 @@ def prepare_database(ctx: CliContext, *, signing_key: bool = True) -> None:
 
     ctx.run(seed)
     if signing_key:
-        from wallet_server.cli.keys import ensure_signing_key
-
         ensure_signing_key(ctx)
 
 
@@ -137,8 +141,6 @@ def init(ctx: CliContext, username: str, password: str | None) -> None:
 @refusals_as_messages
 def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
     """A demo fund that has lived a year: 3 shops, 48 households, twelve months of payments."""
-    from wallet_server.cli.keys import ensure_signing_key
-    from wallet_server.demo import DEMO_ADMIN, seed_demo
 
     prepare_database(ctx, signing_key=False)
     credentials_file = ctx.settings.instance_dir / "demo-credentials.txt"
@@ -231,9 +233,6 @@ def demo_code(ctx: CliContext, username: str) -> None:
 
 def _demo_activation_path(ctx: CliContext) -> str:
     """A fresh one-time activation link for the first demo participant."""
-    from wallet_server.api.wallet import ACTIVATION_PATH
-    from wallet_server.demo import first_participant
-    from wallet_server.participants.activation import create_activation_code
 
     code = ctx.run(lambda s: create_activation_code(s, first_participant(s), actor="demo").code)
     return ACTIVATION_PATH.format(code=code)
@@ -243,7 +242,6 @@ def start_demo_till(ctx: CliContext, *, server_url: str, port: int = 8700) -> No
     """The cashier screen of the first demo shop on http://127.0.0.1:8700, in its own
     process: it pairs once the server answers (a fresh code if it never paired) and stops
     with the demo (same process group, so Ctrl-C reaches it)."""
-    from wallet_server.demo import first_shop
 
     folder = ctx.settings.instance_dir / "pos"
     command = [sys.executable, "-m", "pos_client", "--data-dir", str(folder), "run"]
@@ -274,10 +272,6 @@ def serve(ctx: CliContext, host: str, port: int, workers: int) -> None:
 
 
 def serve_app(ctx: CliContext, *, host: str, port: int, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
-
-    from wallet_server.app import create_app
-
     overrides = {"database_url": ctx.settings.database_url}
 
     def start_sweeper(worker: Any) -> None:

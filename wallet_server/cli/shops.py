@@ -1,14 +1,16 @@
-"""shop add | approve | suspend | list."""
+"""shop add | approve | suspend | list | pairing-code."""
 
 import click
 
 from wallet_server.cli.base import (
     CliContext,
+    actor_option,
     pass_context,
     print_json,
     print_table,
     refusals_as_messages,
 )
+from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.shops.models import ShopStatus
 from wallet_server.shops.operations import add_shop, change_shop_status, find_shop, list_shops
 
@@ -93,5 +95,20 @@ shop_group.add_command(
         "suspend", ShopStatus.SUSPENDED, "Committee decision: the shop may no longer take payments."
     )
 )
+
+
+@shop_group.command("pairing-code")
+@click.argument("shop")
+@actor_option
+@pass_context
+@refusals_as_messages
+def pairing_code(ctx: CliContext, shop: str, actor: str) -> None:
+    """A one-time code (15 minutes) to pair a new till for SHOP."""
+    created = ctx.run(lambda s: create_pairing_code(s, find_shop(s, shop), actor=actor))
+    click.echo(
+        f"Code d'appairage / pairing code: {created.code} "
+        f"(expire / expires {created.expires_at.isoformat(timespec='minutes')})"
+    )
+
 
 COMMANDS = [shop_group]

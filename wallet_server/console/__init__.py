@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from wallet_server import clock
+from wallet_server.console import views
 from wallet_server.console.access import ConsoleForbidden, audit_refusal, current_user
 from wallet_server.console.blueprint import console
 from wallet_server.console.csrf import check_csrf, csrf_field
@@ -40,7 +41,6 @@ CONTENT_SECURITY_POLICY = (
 @cache
 def _load_views() -> None:
     """Import every section once: importing attaches its routes to the blueprint."""
-    from wallet_server.console import views
 
     for module_info in pkgutil.iter_modules(views.__path__):
         importlib.import_module(f"{views.__name__}.{module_info.name}")

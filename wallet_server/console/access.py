@@ -15,6 +15,7 @@ from wallet_server.audit.operations import Snapshot, record_action
 from wallet_server.shops.models import Shop
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import AuthError, user_for_token
+from wallet_server.web.request import db_session
 
 ADMINS: tuple[Role, ...] = (Role.ADMIN,)
 FUND_STAFF: tuple[Role, ...] = (Role.ADMIN, Role.COORDINATOR)
@@ -35,8 +36,6 @@ class ConsoleForbidden(Exception):
 
 
 def _db() -> Any:
-    from wallet_server.app import db_session
-
     return db_session()
 
 

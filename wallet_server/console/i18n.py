@@ -11,6 +11,7 @@ from functools import cache
 
 from flask import current_app, flash, g, request, session
 
+from wallet_server.console import text
 from wallet_server.errors import DomainError
 from wallet_server.messages import message
 
@@ -20,8 +21,6 @@ LANG_KEY = "lang"
 
 @cache
 def catalogue() -> dict[str, tuple[str, str]]:
-    from wallet_server.console import text
-
     merged: dict[str, tuple[str, str]] = {}
     for module_info in pkgutil.iter_modules(text.__path__):
         module = importlib.import_module(f"{text.__name__}.{module_info.name}")

@@ -8,7 +8,7 @@ elsewhere SQLAlchemy's executemany is already cheap (SQLite runs in-process).
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, insert, text, update
+from sqlalchemy import Table, bindparam, insert, text, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -79,6 +79,4 @@ def update_rows_by_id(session: Session, table: Table, rows: Sequence[dict[str, A
 
 
 def _bind(name: str) -> Any:
-    from sqlalchemy import bindparam
-
     return bindparam(name)

@@ -5,6 +5,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet_server import clock
+from wallet_server.one_time_codes import OneTimeCode
 from wallet_server.orm import Base
 
 
@@ -43,16 +44,12 @@ class Participant(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
-class ActivationCode(Base):
+class ActivationCode(OneTimeCode, Base):
     """A one-time code a coordinator gives a participant to bind their phone; 7 days."""
 
     __tablename__ = "activation_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
-    #: SHA-256 of the code; the code itself is shown once (printed on the letter)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by: Mapped[str] = mapped_column(String(100))
-    expires_at: Mapped[datetime] = mapped_column()
-    used_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

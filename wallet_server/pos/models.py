@@ -4,6 +4,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet_server import clock
+from wallet_server.one_time_codes import OneTimeCode
 from wallet_server.orm import Base
 
 
@@ -48,21 +49,18 @@ class PosDevice(Base):
     blocklist_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class PairingCode(Base):
+class PairingCode(OneTimeCode, Base):
     """A one-time code a coordinator or shop manager gives to a new till; 15 minutes."""
 
     __tablename__ = "pairing_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"))
     created_by: Mapped[str] = mapped_column(String(100))
     #: a shop manager's code: it pairs a till only while the shop has fewer active tills than
     #: its maximum (each till adds its offline limits to what a double spend can cost); the
     #: fund's staff's codes, and the operator's, may pair more
     within_till_limit: Mapped[bool] = mapped_column(default=False, server_default=false())
-    expires_at: Mapped[datetime] = mapped_column()
-    used_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 

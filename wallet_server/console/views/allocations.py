@@ -26,7 +26,6 @@ from wallet_server.allocations.operations import (
     preview_allocation,
     set_policy,
 )
-from wallet_server.app import db_session
 from wallet_server.console.access import (
     DECIDERS,
     FUND_STAFF,
@@ -42,6 +41,7 @@ from wallet_server.console.i18n import flash_ok, t
 from wallet_server.console.nav import nav_entry
 from wallet_server.console.query import query_month
 from wallet_server.months import next_month
+from wallet_server.web.request import db_session
 
 #: seconds between two reloads of a run page while the run is going
 REFRESH_SECONDS = 2

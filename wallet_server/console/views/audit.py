@@ -3,7 +3,6 @@
 from flask import render_template, request
 from werkzeug.wrappers import Response
 
-from wallet_server.app import db_session
 from wallet_server.audit.operations import (
     EXPORT_HEADER,
     AuditFilter,
@@ -17,6 +16,7 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.downloads import csv_download
 from wallet_server.console.nav import nav_entry
 from wallet_server.console.query import page_number, query_day
+from wallet_server.web.request import db_session
 
 PAGE_SIZE = 100
 

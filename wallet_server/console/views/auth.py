@@ -2,11 +2,19 @@
 
 import math
 
-from flask import g, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter import RateLimitExceeded
 from werkzeug.wrappers import Response
 
-from wallet_server.app import db_session, settings
 from wallet_server.audit.operations import record_action
 from wallet_server.console import safe_next
 from wallet_server.console.access import TOKEN_KEY, current_user
@@ -14,9 +22,11 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.csrf import csrf_token
 from wallet_server.console.i18n import LANG_KEY, LANGS, current_lang, refusal_text
 from wallet_server.messages import message
-from wallet_server.security.limiter import retry_after_seconds
-from wallet_server.security.rate_limits import LOGIN, rate_limited, typed_username
+from wallet_server.shops.models import Shop
 from wallet_server.users.operations import AuthError, authenticate, close_session, open_session
+from wallet_server.web.request import db_session, settings
+from wallet_server.web.security.limiter import retry_after_seconds
+from wallet_server.web.security.rate_limits import LOGIN, rate_limited, typed_username
 
 
 @console.get("/login")
@@ -102,8 +112,6 @@ def home() -> Response:
     """Where a login lands: the dashboard for the fund's staff, their shop for a manager."""
     user = current_user()
     if user is not None and user.shop_id is not None:
-        from wallet_server.shops.models import Shop
-
         shop = db_session().get(Shop, user.shop_id)
         if shop is not None and "console.shop_detail" in _endpoints():
             return redirect(url_for("console.shop_detail", shop_public_id=shop.public_id))
@@ -113,6 +121,4 @@ def home() -> Response:
 
 
 def _endpoints() -> set[str]:
-    from flask import current_app
-
     return set(current_app.view_functions)

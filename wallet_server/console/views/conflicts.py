@@ -8,7 +8,6 @@ whose wallet is already back at zero are shown as recovered and closed by the ne
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from wallet_server.app import db_session, settings
 from wallet_server.console import euros
 from wallet_server.console.access import FUND_STAFF, READERS, allow, audit, logged_in_user, may
 from wallet_server.console.blueprint import console
@@ -34,6 +33,7 @@ from wallet_server.pos.refused_captures import (
     find_refused_capture,
     refused_capture_queue,
 )
+from wallet_server.web.request import db_session, settings
 
 nav_entry("conflicts", "console.conflicts", roles=READERS, order=80)
 

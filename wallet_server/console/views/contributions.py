@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from wallet_server import clock
-from wallet_server.app import db_session
 from wallet_server.console.access import (
     DECIDERS,
     FUND_STAFF,
@@ -43,6 +42,7 @@ from wallet_server.participants.models import Participant
 from wallet_server.participants.operations import find_participants
 from wallet_server.pos.pin import find_participant
 from wallet_server.public_ids import normalize_public_id
+from wallet_server.web.request import db_session
 
 #: levels a scale may have; the form shows a few empty ones after the scale in force
 MAX_LEVELS = 20

@@ -9,7 +9,6 @@ from flask import abort, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from wallet_server import clock
-from wallet_server.app import db_session
 from wallet_server.console.access import READERS, allow, audit, logged_in_user
 from wallet_server.console.blueprint import console
 from wallet_server.console.downloads import cents_for_csv, csv_download
@@ -31,6 +30,7 @@ from wallet_server.reports.spending import (
 from wallet_server.reports.window import ReportWindow, default_window, report_window
 from wallet_server.shops.models import Shop
 from wallet_server.users.models import Role
+from wallet_server.web.request import db_session
 
 nav_entry("dashboard", "console.dashboard", roles=READERS, order=0)
 

@@ -5,7 +5,6 @@ from werkzeug.wrappers import Response
 
 from wallet_server import clock
 from wallet_server.api.wallet import ACTIVATION_PATH
-from wallet_server.app import db_session
 from wallet_server.console.access import (
     FUND_STAFF,
     READERS,
@@ -35,6 +34,7 @@ from wallet_server.participants.status import change_status, take_phones_out_of_
 from wallet_server.pos.pin import PinError, find_participant, set_pin, unlock_pin
 from wallet_server.tokens.models import ParticipantDevice
 from wallet_server.tokens.qr import qr_svg
+from wallet_server.web.request import db_session
 
 PAGE_SIZE = 50
 #: a larger file is better split: the preview must stay readable and the request small

@@ -11,7 +11,6 @@ from schwifty import IBAN
 from werkzeug.wrappers import Response
 
 from wallet_server import clock
-from wallet_server.app import db_session
 from wallet_server.console.access import (
     FUND_STAFF,
     READERS,
@@ -51,6 +50,7 @@ from wallet_server.reimbursements.statements import Period, fund_statements, sho
 from wallet_server.shops.models import Shop
 from wallet_server.shops.operations import ShopError, find_shop
 from wallet_server.users.models import Role, User
+from wallet_server.web.request import db_session
 
 WITH_SHOPS: tuple[Role, ...] = (*READERS, Role.SHOP_MANAGER)
 SEPA_MIMETYPE = "application/xml"

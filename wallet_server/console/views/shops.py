@@ -5,7 +5,6 @@ from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from wallet_server import clock
-from wallet_server.app import db_session
 from wallet_server.console.access import (
     DECIDERS,
     FUND_STAFF,
@@ -43,6 +42,7 @@ from wallet_server.shops.models import (
 )
 from wallet_server.shops.operations import add_shop, find_shop, list_shops
 from wallet_server.users.models import Role
+from wallet_server.web.request import db_session
 
 SHOP_VIEWERS = (*READERS, Role.SHOP_MANAGER)
 DIRECTORY_EDITORS = (*FUND_STAFF, Role.SHOP_MANAGER)

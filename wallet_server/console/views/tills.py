@@ -7,7 +7,6 @@ spend can cost the fund, so only the fund's staff set them.
 from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from wallet_server.app import db_session, settings
 from wallet_server.console.access import (
     FUND_STAFF,
     READERS,
@@ -33,6 +32,7 @@ from wallet_server.pos.pairing import create_pairing_code, revoke_device
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.qr import qr_svg
 from wallet_server.users.models import Role
+from wallet_server.web.request import db_session, settings
 
 TILL_VIEWERS = (*READERS, Role.SHOP_MANAGER)
 TILL_KEEPERS = (*FUND_STAFF, Role.SHOP_MANAGER)

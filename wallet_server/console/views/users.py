@@ -3,7 +3,6 @@
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from wallet_server.app import db_session
 from wallet_server.console.access import ADMINS, allow, audit, logged_in_user
 from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_text
@@ -20,6 +19,7 @@ from wallet_server.users.operations import (
     reset_totp,
     set_active,
 )
+from wallet_server.web.request import db_session
 from wallet_server.whole_numbers import MAX_ID, whole_number
 
 nav_entry("users", "console.users", roles=ADMINS, order=95)

@@ -7,7 +7,6 @@ from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from wallet_server import clock
-from wallet_server.app import db_session
 from wallet_server.config import TokenSettings
 from wallet_server.console.access import FUND_STAFF, READERS, allow, audit, logged_in_user, may
 from wallet_server.console.blueprint import console
@@ -35,6 +34,7 @@ from wallet_server.vouchers.operations import (
     printable_vouchers,
     sheet_status,
 )
+from wallet_server.web.request import db_session
 
 #: vouchers per printed A4 page: two columns of five
 PER_PAGE = 10

@@ -8,10 +8,10 @@ flags), `headers` (the security headers), `rate_limits` (what is limited, by wha
 from flask import Flask
 
 from wallet_server.config import Settings
-from wallet_server.security.cookies import harden_cookies
-from wallet_server.security.headers import add_security_headers
-from wallet_server.security.limiter import install_limiter
-from wallet_server.security.proxy import trust_proxies
+from wallet_server.web.security.cookies import harden_cookies
+from wallet_server.web.security.headers import add_security_headers
+from wallet_server.web.security.limiter import install_limiter
+from wallet_server.web.security.proxy import trust_proxies
 
 
 def protect(app: Flask, settings: Settings) -> None:

@@ -17,7 +17,8 @@ from flask import Flask, Response, current_app
 from flask_limiter import Limiter, RateLimitExceeded
 
 from wallet_server.config import RateLimitSettings
-from wallet_server.security.rate_limits import RULES, client_address, limits_of
+from wallet_server.web.errors import error_response
+from wallet_server.web.security.rate_limits import RULES, client_address, limits_of
 
 EXTENSION = "caisse.limiter"
 #: told to a client when the limiter cannot say (it always can, short of a storage failure)
@@ -63,8 +64,6 @@ def retry_after_seconds() -> int:
 
 def too_many_attempts(_error: RateLimitExceeded) -> Response:
     """The API's answer: the usual JSON refusal, code `rate_limited`, and Retry-After."""
-    from wallet_server.api.errors import error_response
-
     seconds = retry_after_seconds()
     return error_response(
         "rate_limited",

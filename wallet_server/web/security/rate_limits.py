@@ -12,14 +12,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Response, request
+from flask import Response, current_app, request
+from sqlalchemy.orm import Session
 
 from wallet_server.credentials import digest
 from wallet_server.public_ids import normalize_public_id
+from wallet_server.web.request import db_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: the attribute a guarded view carries: the names of its limits
 ATTRIBUTE = "caisse_rate_limits"
+#: the app extension holding `(session, credential) -> device id | None`: the factory puts the
+#: till slice's look-up there, so that this core module never imports a slice
+TILL_DEVICE_LOOKUP = "caisse.till_device_for_credential"
+TillDeviceLookup = Callable[[Session, str], int | None]
 
 
 def client_address() -> str:
@@ -46,14 +52,12 @@ def _till() -> str:
     credential itself (hashed). Read from the header as the authentication reads it (any case
     of "Bearer", any spaces), never from the header's text: "bearer x" and "BEARER  x" are
     the same till, with one budget. A stolen credential's budget is the till's own."""
-    from wallet_server.app import db_session
-    from wallet_server.pos.pairing import device_id_for_credential
-
     auth = request.authorization
     credential = auth.token if auth is not None and auth.type == "bearer" else None
     if not credential:
         return "till:none"  # refused 401 by the authentication: never counted
-    device_id = device_id_for_credential(db_session(), credential)
+    device_for: TillDeviceLookup = current_app.extensions[TILL_DEVICE_LOOKUP]
+    device_id = device_for(db_session(), credential)
     if device_id is not None:
         return f"till:device:{device_id}"
     return "till:" + digest(credential)[:32]
