@@ -24,7 +24,7 @@ class Message(NamedTuple):
 
 
 @cache
-def catalogue(domain: str, lang: str) -> dict[str, str]:
+def translations(domain: str, lang: str) -> dict[str, str]:
     """msgctxt → text of one compiled catalogue; read once. Untranslated messages are absent."""
     with (TRANSLATIONS / lang / "LC_MESSAGES" / f"{domain}.mo").open("rb") as compiled:
         entries = read_mo(compiled)
@@ -36,24 +36,24 @@ def catalogue(domain: str, lang: str) -> dict[str, str]:
 def wording(domain: str, key: str, lang: str) -> str | None:
     """The text for `key` in `lang`, the French when `lang` lacks it, None when neither has it."""
     if lang != "fr" and lang in SUPPORTED_LANGS:
-        text = catalogue(domain, lang).get(key)
+        text = translations(domain, lang).get(key)
         if text:
             return text
-    return catalogue(domain, "fr").get(key)
+    return translations(domain, "fr").get(key)
 
 
 class _Messages(Mapping[str, Message]):
     """Every refusal code with both wordings, as the catalogue has them."""
 
     def __getitem__(self, code: str) -> Message:
-        french = catalogue("messages", "fr")[code]
+        french = translations("messages", "fr")[code]
         return Message(french, wording("messages", code, "en") or french)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(catalogue("messages", "fr"))
+        return iter(translations("messages", "fr"))
 
     def __len__(self) -> int:
-        return len(catalogue("messages", "fr"))
+        return len(translations("messages", "fr"))
 
 
 MESSAGES: Mapping[str, Message] = _Messages()

@@ -18,7 +18,14 @@ from wallet_server.console.access import ConsoleForbidden, audit_refusal, curren
 from wallet_server.console.blueprint import console
 from wallet_server.console.csrf import check_csrf, csrf_field
 from wallet_server.console.forms import FormError
-from wallet_server.console.i18n import catalogue, current_lang, flash_error, refusal_text, t
+from wallet_server.console.i18n import (
+    catalogue,
+    current_lang,
+    flash_error,
+    init_babel,
+    refusal_text,
+    t,
+)
 from wallet_server.console.nav import entries_for
 from wallet_server.db import is_unstorable_text
 from wallet_server.errors import DomainError
@@ -48,6 +55,7 @@ def _load_views() -> None:
 
 def register_console(app: Flask) -> None:
     _load_views()
+    init_babel(app)
     app.register_blueprint(console)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
