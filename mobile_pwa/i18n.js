@@ -18,16 +18,14 @@ const STRINGS = Object.fromEntries(
   await Promise.all(LANGS.map(async (code) => [code, await loadWords(code)])),
 );
 
-const MONTHS = {
-  fr: [
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-  ],
-  en: [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-  ],
-};
+// "janvier" … "décembre", "January" … "December": the locale's own month names
+const MONTH_LOCALES = { fr: "fr-FR", en: "en-GB" };
+const MONTHS = Object.fromEntries(
+  LANGS.map((code) => {
+    const names = new Intl.DateTimeFormat(MONTH_LOCALES[code], { month: "long" });
+    return [code, Array.from({ length: 12 }, (_, index) => names.format(new Date(2000, index, 1)))];
+  }),
+);
 
 let current = readLang();
 
@@ -88,8 +86,9 @@ function groupThousands(intPart, sep) {
 }
 
 /**
- * "12,40 €" (fr) or "€12.40" (en). `signed` adds "+" before a positive amount; a negative
- * one always shows a real minus "−". Integer arithmetic only.
+ * "12,40 €" (fr) or "€12.40" (en). Not Intl.NumberFormat: it takes a float, writes a no-break
+ * space before € in French and a hyphen for a negative amount. `signed` adds "+" before a
+ * positive amount; a negative one always shows a real minus "−". Integer arithmetic only.
  */
 export function money(cents, { signed = false } = {}) {
   const value = Math.trunc(Number(cents) || 0);

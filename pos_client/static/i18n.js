@@ -71,7 +71,10 @@ function groupThousands(digits, separator) {
   return out;
 }
 
-/** Integer cents as money: 1240 -> "12,40 €" (fr) or "€12.40" (en). No floats. */
+/**
+ * Integer cents as money: 1240 -> "12,40 €" (fr) or "€12.40" (en). No floats. Not
+ * Intl.NumberFormat: it takes a float and writes a no-break space before € in French.
+ */
 export function formatCents(cents, lang = current) {
   const value = Number.isSafeInteger(cents) ? cents : 0;
   const sign = value < 0 ? "-" : "";

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
 from flask import Flask, Response, redirect, render_template, request, url_for
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
@@ -33,6 +34,8 @@ from wallet_server.ledger import LedgerError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
 
+#: how the console writes a day (CLDR patterns), as it always has: day first in French
+DAY_PATTERN = {"fr": "dd/MM/yyyy", "en": "yyyy-MM-dd"}
 #: reachable without logging in
 PUBLIC_ENDPOINTS = frozenset(
     {"console.login", "console.login_submit", "console.static", "console.set_language"}
@@ -115,7 +118,8 @@ def day(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         value = value.astimezone(local_zone()).date()
-    return value.strftime("%d/%m/%Y") if current_lang() == "fr" else value.isoformat()
+    # the same patterns in both languages' tables, read by babel (fr: 23/11/2026, en: 2026-11-23)
+    return format_date(value, DAY_PATTERN[current_lang()], locale=current_lang())
 
 
 @console.app_template_filter("moment")
@@ -123,11 +127,7 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return "—"
     local = value.astimezone(local_zone())
-    return (
-        local.strftime("%d/%m/%Y %H:%M")
-        if current_lang() == "fr"
-        else local.strftime("%Y-%m-%d %H:%M")
-    )
+    return format_datetime(local, f"{DAY_PATTERN[current_lang()]} HH:mm", locale=current_lang())
 
 
 @console.errorhandler(ConsoleForbidden)
