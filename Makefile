@@ -43,6 +43,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@# translations: every message the code uses is in every locale/ catalogue, compiled files current
+	$(BIN)/python scripts/catalogues.py check
 	@# alembic check: the models and the migrations must not drift (on a fresh SQLite here,
 	@# and on both databases in tests/test_migrations.py)
 	@tmp=$$(mktemp -d) && DATABASE_URL=sqlite:///$$tmp/check.sqlite3 $(BIN)/caisse db upgrade >/dev/null \
