@@ -47,6 +47,8 @@ lint: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	@# the README's tree is the code's (scripts/layout.py --write rewrites it)
 	$(BIN)/python scripts/layout.py --check
+	@# translations: every message the code uses is in every locale/ catalogue, compiled files current
+	$(BIN)/python scripts/catalogues.py check
 	@# alembic check: the models and the migrations must not drift (on a fresh SQLite here,
 	@# and on both databases in tests/test_migrations.py)
 	@tmp=$$(mktemp -d) && DATABASE_URL=sqlite:///$$tmp/check.sqlite3 $(BIN)/caisse db upgrade >/dev/null \

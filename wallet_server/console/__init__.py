@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
 from flask import Flask, Response, redirect, render_template, request, url_for
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
@@ -19,7 +20,14 @@ from wallet_server.console.access import ConsoleForbidden, audit_refusal, curren
 from wallet_server.console.blueprint import console
 from wallet_server.console.csrf import check_csrf, csrf_field
 from wallet_server.console.forms import FormError
-from wallet_server.console.i18n import catalogue, current_lang, flash_error, refusal_text, t
+from wallet_server.console.i18n import (
+    catalogue,
+    current_lang,
+    flash_error,
+    init_babel,
+    refusal_text,
+    t,
+)
 from wallet_server.console.nav import entries_for
 from wallet_server.db import is_unstorable_text
 from wallet_server.errors import DomainError
@@ -27,6 +35,8 @@ from wallet_server.ledger import LedgerError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
 
+#: how the console writes a day (CLDR patterns), as it always has: day first in French
+DAY_PATTERN = {"fr": "dd/MM/yyyy", "en": "yyyy-MM-dd"}
 #: reachable without logging in
 PUBLIC_ENDPOINTS = frozenset(
     {"console.login", "console.login_submit", "console.static", "console.set_language"}
@@ -48,6 +58,7 @@ def _load_views() -> None:
 
 def register_console(app: Flask) -> None:
     _load_views()
+    init_babel(app)
     app.register_blueprint(console)
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
@@ -107,7 +118,8 @@ def day(value: date | datetime | None) -> str:
         return "—"
     if isinstance(value, datetime):
         value = value.astimezone(local_zone()).date()
-    return value.strftime("%d/%m/%Y") if current_lang() == "fr" else value.isoformat()
+    # the same patterns in both languages' tables, read by babel (fr: 23/11/2026, en: 2026-11-23)
+    return format_date(value, DAY_PATTERN[current_lang()], locale=current_lang())
 
 
 @console.app_template_filter("moment")
@@ -115,11 +127,7 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return "—"
     local = value.astimezone(local_zone())
-    return (
-        local.strftime("%d/%m/%Y %H:%M")
-        if current_lang() == "fr"
-        else local.strftime("%Y-%m-%d %H:%M")
-    )
+    return format_datetime(local, f"{DAY_PATTERN[current_lang()]} HH:mm", locale=current_lang())
 
 
 @console.errorhandler(ConsoleForbidden)

@@ -1,19 +1,19 @@
 """French and English for the console: who reads which, and the words themselves.
 
-Texts live in `console/text/<section>.py` as `TEXT = {key: (french, english)}`; every module
-there is read once, so a section adds its words without editing a shared list.
+The words live in `locale/<lang>/LC_MESSAGES/console.po`, each key (`"login.title"`) the
+msgctxt of its message, the French its msgid; `scripts/catalogues.py compile` makes the
+`console.mo` files Flask-Babel and `t()` read. `current_lang` is Flask-Babel's locale selector,
+so `_()`, `pgettext()` and babel's formats in a template speak the language `t()` speaks.
 """
 
-import importlib
 import os
-import pkgutil
 from functools import cache
 
-from flask import current_app, flash, g, request, session
+from flask import Flask, current_app, flash, g, request, session
+from flask_babel import Babel
 
-from wallet_server.console import text
 from wallet_server.errors import DomainError
-from wallet_server.messages import message
+from wallet_server.messages import TRANSLATIONS, message, translations, wording
 
 LANGS = ("fr", "en")
 LANG_KEY = "lang"
@@ -21,14 +21,22 @@ LANG_KEY = "lang"
 
 @cache
 def catalogue() -> dict[str, tuple[str, str]]:
-    merged: dict[str, tuple[str, str]] = {}
-    for module_info in pkgutil.iter_modules(text.__path__):
-        module = importlib.import_module(f"{text.__name__}.{module_info.name}")
-        for key, pair in getattr(module, "TEXT", {}).items():
-            if key in merged:
-                raise RuntimeError(f"console text {key!r} defined twice ({module_info.name})")
-            merged[key] = pair
-    return merged
+    """Every console text: key → (French, English)."""
+    return {
+        key: (french, wording("console", key, "en") or french)
+        for key, french in translations("console", "fr").items()
+    }
+
+
+def init_babel(app: Flask) -> None:
+    """Flask-Babel on the console's catalogue, choosing the language as the console does."""
+    Babel(
+        app,
+        default_locale="fr",
+        default_domain="console",
+        default_translation_directories=str(TRANSLATIONS),
+        locale_selector=current_lang,
+    )
 
 
 def current_lang() -> str:
@@ -48,12 +56,11 @@ def _strict() -> bool:
 
 
 def t(key: str, **values: object) -> str:
-    pair = catalogue().get(key)
-    if pair is None:
+    text = wording("console", key, current_lang())
+    if text is None:
         if _strict():
             raise KeyError(f"console text missing: {key!r}")
         return key
-    text = pair[1] if current_lang() == "en" else pair[0]
     return text.format(**values) if values else text
 
 

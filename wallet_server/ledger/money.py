@@ -1,6 +1,9 @@
 """Exact conversion between text amounts and integer cents; no float ever touches money."""
 
 import re
+from decimal import Decimal
+
+from babel.numbers import format_currency
 
 #: the largest amount a person may type: ten billion euros, beyond any fund's year. Above it
 #: is a typo, and far enough from the database's 64-bit integers that no sum of them overflows.
@@ -37,12 +40,9 @@ def parse_cents(text: str) -> int:
 
 
 def format_cents(cents: int, *, lang: str = "fr", sign: bool = False) -> str:
-    """Format cents for people: 1240 -> "12,40 €" (fr) or "€12.40" (en)."""
+    """Format cents for people by the locale's rules: 1240 -> "12,40 €" (fr) or "€12.40" (en)."""
     if not isinstance(cents, int) or isinstance(cents, bool):
         raise TypeError("cents must be an int")
-    prefix = "-" if cents < 0 else ("+" if sign and cents > 0 else "")
-    units, rest = divmod(abs(cents), 100)
-    if lang == "en":
-        return f"{prefix}€{units:,}.{rest:02d}"
-    grouped = f"{units:,}".replace(",", "\u202f")
-    return f"{prefix}{grouped},{rest:02d}\u00a0€"
+    # CLDR's fr: narrow no-break spaces between thousands, a no-break space before €
+    text = format_currency(Decimal(cents).scaleb(-2), "EUR", locale="en" if lang == "en" else "fr")
+    return f"+{text}" if sign and cents > 0 else text

@@ -1,11 +1,12 @@
 """Serves the browser till under /till/: static files, no build step.
 
-The cashier screen (index.html, app.js, i18n.js, style.css, the QR scanner) is the Python
-till's own (`pos_client/static`), one set of files for both tills; this folder adds what only
-the browser till needs: its engine (`static/engine/`), the offline rules, the manifest, the
-icon and the service worker. Its headers are part of the app, as for the participant app
-(`wallet_server/pwa.py`): a strict CSP (no inline script, no third party), `no-store` on the
-page, revalidation on every other file (the service worker keeps the offline copy).
+The cashier screen (index.html, app.js, i18n.js and its words i18n/*.json, style.css, the QR
+scanner) is the Python till's own (`pos_client/static`), one set of files for both tills; this
+folder adds what only the browser till needs: its engine (`static/engine/`), the offline rules,
+the manifest, the icon and the service worker. Its headers are part of the app, as for the
+participant app (`wallet_server/pwa.py`): a strict CSP (no inline script, no third party),
+`no-store` on the page, revalidation on every other file (the service worker keeps the offline
+copy).
 """
 
 import mimetypes
@@ -25,7 +26,7 @@ SCREEN_DIR = Path(
 )
 #: the screen's files the browser till serves (nothing else of pos_client is public)
 SCREEN_FILES = ("index.html", "app.js", "i18n.js", "style.css", "favicon.svg")
-SCREEN_FOLDERS = ("vendor/qr-scanner/",)
+SCREEN_FOLDERS = ("vendor/qr-scanner/", "i18n/")
 #: the QR scanner runs its decoder in a worker it makes from a blob: URL
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"

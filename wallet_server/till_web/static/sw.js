@@ -8,6 +8,8 @@ const SHELL = [
   "./",
   "app.js",
   "i18n.js",
+  "i18n/fr.json",
+  "i18n/en.json",
   "style.css",
   "favicon.svg",
   "icon.svg",

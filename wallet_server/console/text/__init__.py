@@ -1,1 +1,0 @@
-"""One module per console section, each with `TEXT = {key: (french, english)}`."""
