@@ -1,6 +1,6 @@
 """The offline rules: when a till may accept a pay code it cannot check with the server.
 
-One definition for both sides (DESIGN §5): the till applies it when it accepts a payment
+One definition for both sides (ARCHITECTURE §5): the till applies it when it accepts a payment
 offline, and the server applies the very same function when that payment is synced, to what
 it told that till and when. A till, or a copy of its credential, may lie about everything it
 sends; the server's inputs are its own records, so a dishonest till gets nothing beyond what

@@ -1,4 +1,4 @@
-"""The offline limits the server sets for each till (DESIGN §5)."""
+"""The offline limits the server sets for each till (ARCHITECTURE §5)."""
 
 from dataclasses import dataclass
 

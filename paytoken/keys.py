@@ -19,7 +19,7 @@ def raw_public_bytes(public_key: Ed25519PublicKey) -> bytes:
 
 
 def kid_for(public_key: Ed25519PublicKey) -> bytes:
-    """First 8 bytes of SHA-256 of the raw public key (DESIGN §4)."""
+    """First 8 bytes of SHA-256 of the raw public key (ARCHITECTURE §4)."""
     return hashlib.sha256(raw_public_bytes(public_key)).digest()[:KID_LENGTH]
 
 

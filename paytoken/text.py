@@ -13,7 +13,7 @@ from paytoken.keys import KID_LENGTH, Keyset, SigningKey
 PREFIX = "CC1:"
 #: refused before any parsing: a real token is about 230 characters
 MAX_TEXT_LENGTH = 400
-#: a POS clock may be this far off, in seconds (DESIGN §5)
+#: a POS clock may be this far off, in seconds (ARCHITECTURE §5)
 DEFAULT_CLOCK_SKEW = 300
 
 

@@ -1,4 +1,4 @@
-"""Whether this till may accept a pay code while it cannot reach the server (DESIGN §5).
+"""Whether this till may accept a pay code while it cannot reach the server (ARCHITECTURE §5).
 
 The rules are `offline_rules`', the very function the server applies when the payment is
 synced; this module feeds it what the till knows: its cached keyset and blocklist, its

@@ -22,7 +22,7 @@ def default_instance_dir() -> Path:
 
 @dataclass(frozen=True)
 class TokenSettings:
-    """Pay code limits (DESIGN §4); each overridable by a CAISSE_TOKEN_* variable."""
+    """Pay code limits (ARCHITECTURE §4); each overridable by a CAISSE_TOKEN_* variable."""
 
     #: the most one pay code can pay, in cents
     cap_cents: int = 20_000

@@ -622,7 +622,7 @@ def test_hold_retried_with_the_same_body_is_one_hold(session: Session, world: Wo
 def test_hold_retried_with_a_different_expiry_is_an_idempotency_conflict(
     session: Session, world: World
 ) -> None:
-    # regression: the expiry is part of a hold's body (DESIGN §3: a retry with a different
+    # regression: the expiry is part of a hold's body (ARCHITECTURE §3: a retry with a different
     # body is an error), it used to be ignored
     with pytest.raises(LedgerError) as raised:
         hold(session, pending(world.wallet, world.shop, 300, "h1", minutes=120), now=later(1))
@@ -962,7 +962,7 @@ def test_sweep_is_not_blocked_by_a_transfer_already_using_the_void_id(
 ) -> None:
     # Ids are chosen by clients: one may record a transfer under any id that looks derived
     # from a hold's, before the hold expires. The sweep must still release every expired hold
-    # (DESIGN §3: an expired hold is released by a sweep).
+    # (ARCHITECTURE §3: an expired hold is released by a sweep).
     hold(session, pending(world.wallet, world.shop, 100, "h2", minutes=90), now=NOW)
     transfer(session, pay(world.reserve, world.empty, 100, "h1/expired"), now=NOW)
     session.commit()

@@ -133,7 +133,7 @@ def test_a_conflict_found_at_the_sync_is_shown_until_seen(server, sessions, clie
     problems = page.locator("#problems")
     expect(problems).to_be_visible(timeout=20_000)
     expect(problems).to_contain_text(MESSAGES["conflict_paid"].fr)
-    assert credits(sessions, shop_account) == 600  # paid all the same (DESIGN §5)
+    assert credits(sessions, shop_account) == 600  # paid all the same (ARCHITECTURE §5)
     page.click(".problem-seen")
     expect(problems).to_be_hidden()  # the screen reads it back from the journal: seen for good
 

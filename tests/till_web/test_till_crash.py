@@ -120,7 +120,7 @@ def test_one_code_on_two_browser_tills_offline_pays_both_shops_and_shows_one_con
         context.set_offline(False)
         expect(page.locator("#unsynced-count")).to_have_text("0", timeout=30_000)
 
-    # each shop accepted it honestly within its limits: both are paid (DESIGN §5)
+    # each shop accepted it honestly within its limits: both are paid (ARCHITECTURE §5)
     assert [credits(sessions, account) for _, _, account in tills] == [600, 500]
     assert redemptions_of(sessions, code) == 2
     shown = [page.locator("#problems") for _, page, _ in tills]

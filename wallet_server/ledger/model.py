@@ -85,7 +85,7 @@ class Transfer(Base):
     kind: Mapped[str] = mapped_column(String(32))
     reference: Mapped[str] = mapped_column(String(200), default="")
     actor: Mapped[str] = mapped_column(String(100))
-    #: set only on the conflict path that may take a wallet below zero (DESIGN §5)
+    #: set only on the conflict path that may take a wallet below zero (ARCHITECTURE §5)
     overdraft: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 

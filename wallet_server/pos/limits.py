@@ -1,4 +1,4 @@
-"""Each till's offline limits and what it last reported (DESIGN §5).
+"""Each till's offline limits and what it last reported (ARCHITECTURE §5).
 
 The limits travel to the till at pairing and at every sync; a till that cannot reach the
 server keeps the last ones it received. Together they bound the fund's worst-case loss to

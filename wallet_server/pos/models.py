@@ -27,7 +27,7 @@ class PosDevice(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     revoked_at: Mapped[datetime | None] = mapped_column()
     last_seen_at: Mapped[datetime | None] = mapped_column()
-    #: offline limits this till receives at pairing and at each sync (DESIGN §5): they bound
+    #: offline limits this till receives at pairing and at each sync (ARCHITECTURE §5): they bound
     #: what a double spend across offline tills can cost the fund
     offline_max_amount_cents: Mapped[int] = mapped_column(BigInteger, default=5_000)
     offline_max_count: Mapped[int] = mapped_column(default=20)
@@ -39,7 +39,7 @@ class PosDevice(Base):
     unsynced_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     #: its last complete contact (pairing, or a sync that left nothing unsent) and the offline
     #: limits it was given then: the server judges the offline payments it takes until the
-    #: next one by these, never by what the till asserts (DESIGN §5)
+    #: next one by these, never by what the till asserts (ARCHITECTURE §5)
     contact_at: Mapped[datetime | None] = mapped_column()
     contact_max_amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     contact_max_count: Mapped[int] = mapped_column(default=0)

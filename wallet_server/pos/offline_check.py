@@ -1,4 +1,4 @@
-"""The server's half of the offline guarantee (DESIGN §5).
+"""The server's half of the offline guarantee (ARCHITECTURE §5).
 
 A shop is paid for an offline payment that was valid when its till accepted it and within
 its limits. "Valid" and "within its limits" are judged here, by `offline_rules` (the very

@@ -1,4 +1,4 @@
-"""Redeeming a pay code at a till, exactly once (DESIGN §5).
+"""Redeeming a pay code at a till, exactly once (ARCHITECTURE §5).
 
 Online: the hold is posted for the amount and the rest released. Offline, synced later: a
 payment that was valid when the till accepted it is always paid to the shop; if the token

@@ -1,7 +1,7 @@
 """The blocklist: revoked pay codes and blocked wallets, served to paired tills only.
 
 Each entry's id is the cursor tills sync from. The server remembers, per till, the highest
-cursor it served it: an offline payment is judged by what its till knew (DESIGN §5). An entry
+cursor it served it: an offline payment is judged by what its till knew (ARCHITECTURE §5). An entry
 whose code has expired past the sync grace leaves the list tills get (no till can take that
 code any more), but stays on the server, which still judges late syncs by it.
 """

@@ -1,4 +1,4 @@
-"""Paper vouchers for participants without a smartphone (DESIGN §5): a sheet of single-use
+"""Paper vouchers for participants without a smartphone (ARCHITECTURE §5): a sheet of single-use
 signed QR codes of one value, each guarded by its own hold on the participant's wallet.
 
 A voucher is an ordinary offline-capable pay code that lives longer and is printed: any till
