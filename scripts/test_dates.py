@@ -19,16 +19,22 @@ Python's timed waits need two settings, both found by running the suite this way
     python scripts/test_dates.py [INSTANT ...] [-- PYTEST ARGS]
 
 An instant is ISO 8601 in UTC (`2027-10-31T00:59:40Z`). Without instants, the default list
-below runs: month and year ends, 29 February and both Europe/Paris DST switches.
+below runs: month and year ends, 29 February and both Europe/Paris DST switches. Instants
+run side by side, as many as the machine has cores (TEST_DATES_JOBS=N to choose), each run's
+output printed whole when it ends.
 """
 
 import glob
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from subprocess import STDOUT, Popen
+from typing import IO
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +142,11 @@ def check_the_clock_moved(env: dict[str, str], moment: datetime) -> None:
         )
 
 
-def run_at(library: str, moment: datetime, pytest_args: list[str]) -> int:
+def start_at(
+    library: str, moment: datetime, pytest_args: list[str], log: IO[bytes]
+) -> Popen[bytes]:
+    """pytest with every clock moved to `moment`, its output into `log` (printed when it ends:
+    two runs side by side would interleave their lines)."""
     env = shifted_environment(library, moment)
     check_the_clock_moved(env, moment)
     command = [
@@ -150,7 +160,7 @@ def run_at(library: str, moment: datetime, pytest_args: list[str]) -> int:
         *(pytest_args or DATE_SENSITIVE),
     ]
     # the command is this Python running pytest on the arguments its own user gave
-    return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode  # noqa: S603
+    return Popen(command, env=env, cwd=ROOT, stdout=log, stderr=STDOUT)  # noqa: S603
 
 
 def main(argv: list[str]) -> int:
@@ -162,21 +172,38 @@ def main(argv: list[str]) -> int:
     moments = [parse_instant(text) for text in (instants or DEFAULT_INSTANTS)]
     library = libfaketime()
     zone = ZoneInfo(os.environ.get("CAISSE_TIMEZONE") or "Europe/Paris")
-    outcomes: list[tuple[datetime, int, float]] = []
-    for number, moment in enumerate(moments, 1):
-        local = moment.astimezone(zone)
-        print(
-            f"\n=== test-dates {number}/{len(moments)}: {moment:%Y-%m-%dT%H:%M:%SZ}"
-            f" ({zone.key} {local:%Y-%m-%d %H:%M:%S %Z}) ===",
-            flush=True,
-        )
-        started = time.monotonic()
-        outcomes.append((moment, run_at(library, moment, pytest_args), time.monotonic() - started))
+    # Each instant's run is one pytest, mostly on one core: as many side by side as there are
+    # cores (each its own process, SQLite files and clock), which halves CI's time on two.
+    jobs = max(1, int(os.environ.get("TEST_DATES_JOBS") or os.cpu_count() or 1))
+    pending = list(enumerate(moments, 1))
+    running: list[tuple[int, datetime, Popen[bytes], IO[bytes], float]] = []
+    outcomes: dict[int, tuple[datetime, int, float]] = {}
+    with ExitStack() as logs:  # each run's output, until it is printed
+        while pending or running:
+            while pending and len(running) < jobs:
+                number, moment = pending.pop(0)
+                log = logs.enter_context(tempfile.TemporaryFile())
+                process = start_at(library, moment, pytest_args, log)
+                running.append((number, moment, process, log, time.monotonic()))
+            time.sleep(0.5)
+            for entry in [entry for entry in running if entry[2].poll() is not None]:
+                running.remove(entry)
+                number, moment, process, log, started = entry
+                local = moment.astimezone(zone)
+                print(
+                    f"\n=== test-dates {number}/{len(moments)}: {moment:%Y-%m-%dT%H:%M:%SZ}"
+                    f" ({zone.key} {local:%Y-%m-%d %H:%M:%S %Z}) ===",
+                    flush=True,
+                )
+                log.seek(0)
+                sys.stdout.buffer.write(log.read())
+                sys.stdout.flush()
+                outcomes[number] = (moment, process.returncode, time.monotonic() - started)
     print("\n=== test-dates: summary ===")
-    for moment, status, seconds in outcomes:
+    for _, (moment, status, seconds) in sorted(outcomes.items()):
         verdict = "passed" if status == 0 else f"FAILED (exit {status})"
         print(f"  {moment:%Y-%m-%dT%H:%M:%SZ}  {verdict}  {seconds:.0f} s")
-    return 0 if all(status == 0 for _, status, _ in outcomes) else 1
+    return 0 if all(status == 0 for _, status, _ in outcomes.values()) else 1
 
 
 if __name__ == "__main__":
