@@ -7,17 +7,16 @@ due. At 00:30 on the 1st in Montpellier it is already the new month for everybod
 UTC still says the previous one, so no calendar decision may be taken on a UTC date.
 
 Every such decision goes through this module. It is pure (no Flask, no database): the zone
-comes from the environment, which every process of a fund shares (server, CLI, timers).
+comes from `config.timezone_name()`, the environment every process of a fund shares (server,
+CLI, timers).
 """
 
-import os
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from wallet_server.config import timezone_name
 from wallet_server.months import first_day, month_of
-
-DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 def now() -> datetime:
@@ -27,7 +26,7 @@ def now() -> datetime:
 
 def fund_zone() -> ZoneInfo:
     """The fund's time zone, from CAISSE_TIMEZONE (default Europe/Paris)."""
-    return zone_named(os.environ.get("CAISSE_TIMEZONE", "").strip() or DEFAULT_TIMEZONE)
+    return zone_named(timezone_name())
 
 
 @lru_cache(maxsize=8)

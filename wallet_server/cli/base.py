@@ -3,7 +3,6 @@
 import functools
 import getpass
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -11,7 +10,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from wallet_server.config import Settings
+from wallet_server.config import Settings, cli_actor
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError, run_in_transaction
@@ -42,7 +41,7 @@ pass_context = click.make_pass_decorator(CliContext)
 
 
 def default_actor() -> str:
-    return os.environ.get("CAISSE_ACTOR") or f"cli:{getpass.getuser()}"
+    return cli_actor() or f"cli:{getpass.getuser()}"
 
 
 actor_option = click.option(
@@ -88,9 +87,9 @@ def print_json(value: object) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--database-url",
-    envvar="DATABASE_URL",
     default=None,
-    help="SQLAlchemy URL; default: a SQLite file under ./instance",
+    help="SQLAlchemy URL; default: DATABASE_URL (or DATABASE_URL_FILE), else a SQLite file"
+    " under ./instance",
 )
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:

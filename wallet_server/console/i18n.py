@@ -5,7 +5,6 @@ there is read once, so a section adds its words without editing a shared list.
 """
 
 import importlib
-import os
 import pkgutil
 from functools import cache
 
@@ -45,7 +44,8 @@ def current_lang() -> str:
 
 
 def _strict() -> bool:
-    return current_app.testing or current_app.debug or "PYTEST_CURRENT_TEST" in os.environ
+    strict_texts: bool = current_app.extensions["caisse.settings"].strict_texts
+    return current_app.testing or current_app.debug or strict_texts
 
 
 def t(key: str, **values: object) -> str:

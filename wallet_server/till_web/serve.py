@@ -9,20 +9,17 @@ page, revalidation on every other file (the service worker keeps the offline cop
 """
 
 import mimetypes
-import os
 from pathlib import Path
 
 from apiflask import APIBlueprint
-from flask import Response, abort, redirect, send_from_directory
+from flask import Response, abort, current_app, redirect, send_from_directory
+
+from wallet_server.config import Settings
 
 TILL_WEB_DIR = Path(__file__).parent / "static"
-#: the cashier screen shared with the Python till; CAISSE_TILL_SCREEN_DIR overrides it for an
-#: installed (non-editable) package
-SCREEN_DIR = Path(
-    os.environ.get(
-        "CAISSE_TILL_SCREEN_DIR", Path(__file__).parent.parent.parent / "pos_client" / "static"
-    )
-)
+#: the cashier screen shared with the Python till, installed beside wallet_server, unless the
+#: settings name another folder (CAISSE_TILL_SCREEN_DIR)
+SCREEN_DIR = Path(__file__).parent.parent.parent / "pos_client" / "static"
 #: the screen's files the browser till serves (nothing else of pos_client is public)
 SCREEN_FILES = ("index.html", "app.js", "i18n.js", "style.css", "favicon.svg")
 SCREEN_FOLDERS = ("vendor/qr-scanner/",)
@@ -58,7 +55,8 @@ def _file(name: str) -> Response:
     if name == "vector-runner.html" or name.startswith("vendor-src"):
         abort(404)
     if name in SCREEN_FILES or name.startswith(SCREEN_FOLDERS):
-        response = send_from_directory(SCREEN_DIR, name, max_age=0)
+        settings: Settings = current_app.extensions["caisse.settings"]
+        response = send_from_directory(settings.till_screen_dir or SCREEN_DIR, name, max_age=0)
     else:
         response = send_from_directory(TILL_WEB_DIR, name, max_age=0)
     response.headers["Content-Security-Policy"] = CSP
