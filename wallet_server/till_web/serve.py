@@ -4,7 +4,7 @@ The cashier screen (index.html, app.js, i18n.js, style.css, the QR scanner) is t
 till's own (`pos_client/static`), one set of files for both tills; this folder adds what only
 the browser till needs: its engine (`static/engine/`), the offline rules, the manifest, the
 icon and the service worker. Its headers are part of the app, as for the participant app
-(`wallet_server/pwa.py`): a strict CSP (no inline script, no third party), `no-store` on the
+(`wallet_server/pwa/`): a strict CSP (no inline script, no third party), `no-store` on the
 page, revalidation on every other file (the service worker keeps the offline copy).
 """
 

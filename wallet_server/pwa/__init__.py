@@ -1,4 +1,5 @@
-"""Serves the participant app (`mobile_pwa/`) under /app/: static files, no build step.
+"""Serves the participant app (`static/`, shipped in the package) under /app/: static files,
+no build step.
 
 Its headers are part of the app: a strict CSP (no inline script, no third party), the
 service worker allowed to control /app/, and revalidation on every load, since the service
@@ -13,8 +14,9 @@ from flask import Response, current_app, redirect, send_from_directory
 
 from wallet_server.config import Settings
 
-#: the app's folder, unless the settings name another (CAISSE_PWA_DIR)
-PWA_DIR = Path(__file__).parent.parent / "mobile_pwa"
+#: the app's folder, package data of the wheel, unless the settings name another
+#: (CAISSE_PWA_DIR)
+PWA_DIR = Path(__file__).parent / "static"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
     " connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none';"
