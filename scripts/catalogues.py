@@ -11,7 +11,7 @@ French text, the working language of the funds. What each domain compiles into:
     console      the coordinator console -> wallet_server/translations/<lang>/LC_MESSAGES/console.mo
     till         both tills' screen, and (msgctxt "message.<code>") what the till itself says
                  -> pos_client/static/i18n/<lang>.json  {"words": {...}, "messages": {...}}
-    participant  the participant app   -> mobile_pwa/i18n/<lang>.json  {key: text}
+    participant  the participant app   -> wallet_server/pwa/static/i18n/<lang>.json  {key: text}
 
 The .mo files are for Flask-Babel and Python; the JSON files for the browser (and pos_client,
 which has no babel). A message left untranslated in a language falls back to the French.
@@ -89,7 +89,10 @@ def compiled(root: Path) -> Iterator[tuple[Path, bytes]]:
             _json({"words": screen, "messages": said}),
         )
         participant = words(read_catalogue(root, "participant", lang))
-        yield root / "mobile_pwa" / "i18n" / f"{lang}.json", _json(participant)
+        yield (
+            root / "wallet_server" / "pwa" / "static" / "i18n" / f"{lang}.json",
+            _json(participant),
+        )
 
 
 def compile_all(root: Path) -> list[Path]:
@@ -156,7 +159,12 @@ def used(root: Path) -> dict[str, set[str]]:
     )
     till_said = _found(TILL_CALL, [*root.glob("pos_client/*.py"), *till_js])
     till = _js_keys(till_js) | {TILL_MESSAGE + code for code in till_said}
-    participant = _js_keys([*root.glob("mobile_pwa/**/*.js"), *root.glob("mobile_pwa/*.html")])
+    participant = _js_keys(
+        [
+            *root.glob("wallet_server/pwa/static/**/*.js"),
+            *root.glob("wallet_server/pwa/static/*.html"),
+        ]
+    )
     return {"messages": codes, "console": console, "till": till, "participant": participant}
 
 

@@ -29,7 +29,6 @@ FOLDERS = {
     "paytoken": "",
     "offline_rules": "",
     "pos_client": "",
-    "mobile_pwa": "the participant app (PWA), served by the server at /app/",
     "locale": "the words of every screen, as gettext catalogues (.po), one folder per language",
     "bench": "",
     "testsupport": "",

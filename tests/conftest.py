@@ -27,6 +27,12 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Every app the tests make, here or in a server they start, fails on a console text
+    # missing from the catalogue instead of showing its key.
+    os.environ.setdefault("CAISSE_STRICT_TEXTS", "1")
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     template = tmp_path_factory.mktemp("template") / "template.sqlite3"

@@ -16,7 +16,7 @@ _spec.loader.exec_module(catalogues)
 
 def _copy_of_the_repo(tmp_path: Path) -> Path:
     """locale/ and the compiled files copied (to be spoiled), the code linked."""
-    for name in ("wallet_server", "paytoken", "pos_client", "mobile_pwa"):
+    for name in ("wallet_server", "paytoken", "pos_client"):
         (tmp_path / name).symlink_to(ROOT / name)
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
     return tmp_path

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wallet_server import clock
+from wallet_server import clock, config
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -41,7 +41,7 @@ def test_the_zone_comes_from_caisse_timezone_and_a_bad_one_is_refused_in_both_la
     monkeypatch.setenv("CAISSE_TIMEZONE", "America/Cayenne")
     assert clock.fund_zone().key == "America/Cayenne"
     monkeypatch.setenv("CAISSE_TIMEZONE", "")
-    assert clock.fund_zone().key == clock.DEFAULT_TIMEZONE == "Europe/Paris"
+    assert clock.fund_zone().key == config.DEFAULT_TIMEZONE == "Europe/Paris"
     monkeypatch.setenv("CAISSE_TIMEZONE", "Mars/Olympus")
     with pytest.raises(ValueError, match="fuseau horaire inconnu / unknown time zone"):
         clock.fund_zone()

@@ -7,17 +7,16 @@ due. At 00:30 on the 1st in Montpellier it is already the new month for everybod
 UTC still says the previous one, so no calendar decision may be taken on a UTC date.
 
 Every such decision goes through this module. It is pure (no Flask, no database): the zone
-comes from the environment, which every process of a fund shares (server, CLI, timers).
+comes from `config.timezone_name()`, the environment every process of a fund shares (server,
+CLI, timers).
 """
 
-import os
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from wallet_server.config import timezone_name, zone_named
 from wallet_server.months import first_day, month_of
-
-DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 def now() -> datetime:
@@ -27,21 +26,10 @@ def now() -> datetime:
 
 def fund_zone() -> ZoneInfo:
     """The fund's time zone, from CAISSE_TIMEZONE (default Europe/Paris)."""
-    return zone_named(os.environ.get("CAISSE_TIMEZONE", "").strip() or DEFAULT_TIMEZONE)
+    return zone_named(timezone_name())
 
 
 @lru_cache(maxsize=8)
-def zone_named(name: str) -> ZoneInfo:
-    """An IANA zone by name; a clear refusal (French and English) for an unknown one."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"CAISSE_TIMEZONE : fuseau horaire inconnu / unknown time zone: {name!r}"
-            " (ex. Europe/Paris)"
-        ) from None
-
-
 def local(moment: datetime | None = None, zone: ZoneInfo | None = None) -> datetime:
     """`moment` (default: now) as the fund's wall clock shows it."""
     moment = now() if moment is None else moment

@@ -1,5 +1,9 @@
 """Settings read from the environment in one place, typed.
 
+No other module of wallet_server reads the environment (tests/test_config.py checks it):
+the app gets a `Settings` (`create_app`, the CLI's context), and the code that runs outside
+any app asks the accessors at the end of this module (the fund's time zone, the CLI's actor).
+
 A setting that carries a secret (the session key, a database or rate-limit storage address
 with its password) is read from NAME or from the file named by NAME_FILE (a systemd
 credential, a container secret), never from a default written in the code.
@@ -7,13 +11,15 @@ credential, a container secret), never from a default written in the code.
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from limits import parse_many
 
-from wallet_server import clock
+#: the fund's time zone when CAISSE_TIMEZONE is not set
+DEFAULT_TIMEZONE = "Europe/Paris"
 
 
 def default_instance_dir() -> Path:
@@ -144,6 +150,38 @@ class RateLimitSettings:
 
 
 @dataclass(frozen=True)
+class FundAccountSettings:
+    """The fund's own bank account, the debtor of every payout file, as the environment gives it.
+
+    Checked only when a payout file is built (`wallet_server.reimbursements.settings`): a fund
+    that never pays by SEPA file needs none of it, and a missing or wrong value is then
+    reported to the admin by its variable's name.
+    """
+
+    #: the debtor's name, as the fund's bank knows it
+    name: str = ""
+    iban: str = ""
+    #: optional: SEPA transfers are IBAN-only since 2016
+    bic: str = ""
+
+    #: each setting's environment variable
+    VARIABLES: ClassVar[dict[str, str]] = {
+        "name": "CAISSE_FUND_NAME",
+        "iban": "CAISSE_FUND_IBAN",
+        "bic": "CAISSE_FUND_BIC",
+    }
+
+    @classmethod
+    def from_env(cls, overrides: dict[str, Any]) -> "FundAccountSettings":
+        return cls(
+            **{
+                name: str(overrides.pop(f"fund_{name}", os.environ.get(variable, "")))
+                for name, variable in cls.VARIABLES.items()
+            }
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     #: SQLAlchemy URL (DATABASE_URL or the file DATABASE_URL_FILE); the embedded default is a
     #: SQLite file under the instance folder
@@ -162,8 +200,10 @@ class Settings:
     #: empty: the address the coordinator's browser used
     public_url: str = ""
     #: the fund's time zone (CAISSE_TIMEZONE), in which every calendar decision is taken;
-    #: read by `wallet_server.clock`, which every process shares, and checked here at start
-    timezone: str = clock.DEFAULT_TIMEZONE
+    #: `wallet_server.clock` reads it through `timezone_name()` (every process shares the
+    #: environment, and the clock runs outside any app); checked here at start, and not
+    #: overridable, since the clock would not see the override
+    timezone: str = DEFAULT_TIMEZONE
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     tills: TillSettings = field(default_factory=TillSettings)
     #: how many reverse proxies (nginx) stand in front and add X-Forwarded-* headers
@@ -172,11 +212,53 @@ class Settings:
     #: the session cookie's Secure flag (CAISSE_SECURE_COOKIES): None decides per request
     #: (HTTPS, or a public address in https://), True or False forces it
     secure_cookies: bool | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    fund_account: FundAccountSettings = field(default_factory=FundAccountSettings)
+    #: the participant app's folder (CAISSE_PWA_DIR); None: its own (`wallet_server.pwa`).
+    #: Only to serve another build of the app, such as a copy with content-hashed file names
+    #: (tests/deploy/test_nginx.py)
+    pwa_dir: Path | None = None
+    #: the cashier screen the browser till shares with the Python till
+    #: (CAISSE_TILL_SCREEN_DIR); None: pos_client/static, installed beside wallet_server
+    till_screen_dir: Path | None = None
+    #: a console text missing from the catalogue is an error rather than its key shown
+    #: (CAISSE_STRICT_TEXTS=1; the tests turn it on, as do `app.testing` and `app.debug`)
+    strict_texts: bool = False
+
+    #: the groups of settings, and the prefix of their override keys (token_cap_cents, …)
+    GROUPS: ClassVar[dict[str, tuple[str, type]]] = {
+        "tokens": ("token_", TokenSettings),
+        "rate_limits": ("ratelimit_", RateLimitSettings),
+        "tills": ("till_", TillSettings),
+        "fund_account": ("fund_", FundAccountSettings),
+    }
+
+    @classmethod
+    def override_keys(cls) -> list[str]:
+        """Every key `from_env` accepts in its overrides, in the order of the fields."""
+        keys: list[str] = []
+        for name in (setting.name for setting in fields(cls)):
+            if name in cls.GROUPS:
+                prefix, group = cls.GROUPS[name]
+                keys += [prefix + setting.name for setting in fields(group)]
+            elif name != "timezone":
+                keys.append(name)
+        return keys
 
     @classmethod
     def from_env(cls, overrides: dict[str, Any] | None = None) -> "Settings":
+        """The settings from the environment, each key of `overrides` replacing one of them.
+
+        An unknown key is refused: a misspelt override would otherwise leave the setting it
+        meant to change at its environment's value, silently.
+        """
         overrides = dict(overrides or {})
+        known = cls.override_keys()
+        unknown = sorted(set(overrides) - set(known))
+        if unknown:
+            raise ValueError(
+                f"réglage inconnu / unknown setting: {', '.join(unknown)}"
+                f" (known settings: {', '.join(known)})"
+            )
         instance_dir = Path(overrides.pop("instance_dir", default_instance_dir()))
         database_url = overrides.pop("database_url", None) or secret_from_env("DATABASE_URL")
         if not database_url:
@@ -195,7 +277,7 @@ class Settings:
             ),
             tokens=TokenSettings.from_env(overrides),
             public_url=overrides.pop("public_url", os.environ.get("CAISSE_PUBLIC_URL", "")),
-            timezone=clock.fund_zone().key,
+            timezone=_checked_timezone(timezone_name()),
             rate_limits=RateLimitSettings.from_env(overrides),
             tills=TillSettings.from_env(overrides),
             trusted_proxies=_trusted_proxies(
@@ -204,7 +286,14 @@ class Settings:
             secure_cookies=_secure_cookies(
                 overrides.pop("secure_cookies", os.environ.get("CAISSE_SECURE_COOKIES", ""))
             ),
-            extra=overrides,
+            fund_account=FundAccountSettings.from_env(overrides),
+            pwa_dir=_folder(overrides.pop("pwa_dir", os.environ.get("CAISSE_PWA_DIR"))),
+            till_screen_dir=_folder(
+                overrides.pop("till_screen_dir", os.environ.get("CAISSE_TILL_SCREEN_DIR"))
+            ),
+            strict_texts=_strict_texts(
+                overrides.pop("strict_texts", os.environ.get("CAISSE_STRICT_TEXTS", ""))
+            ),
         )
 
 
@@ -265,6 +354,32 @@ def _secure_cookies(raw: object) -> bool | None:
     return None if text in ("", "auto") else _flag("CAISSE_SECURE_COOKIES", text)
 
 
+def _folder(raw: object) -> Path | None:
+    return None if raw is None or raw == "" else Path(str(raw))
+
+
+def _strict_texts(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip()
+    return text != "" and _flag("CAISSE_STRICT_TEXTS", text)
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """An IANA zone by name; a clear refusal (French and English) for an unknown one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"CAISSE_TIMEZONE : fuseau horaire inconnu / unknown time zone: {name!r}"
+            " (ex. Europe/Paris)"
+        ) from None
+
+
+def _checked_timezone(name: str) -> str:
+    return zone_named(name).key
+
+
 def _secret_key(instance_dir: Path) -> str:
     if value := secret_from_env("CAISSE_SECRET_KEY"):
         return value
@@ -276,3 +391,21 @@ def _secret_key(instance_dir: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
+
+
+# Read outside any app, by code that has no Settings to hand.
+
+
+def timezone_name() -> str:
+    """The fund's time zone's name (CAISSE_TIMEZONE, default Europe/Paris), read at each call.
+
+    `wallet_server.clock` asks for it: every process of a fund (server, CLI, timers) shares
+    the environment, and a calendar decision may be taken outside any app.
+    """
+    return os.environ.get("CAISSE_TIMEZONE", "").strip() or DEFAULT_TIMEZONE
+
+
+def cli_actor() -> str | None:
+    """Who the `caisse` command records as the actor of its operations (CAISSE_ACTOR), or None:
+    then the user running it (`cli:$USER`)."""
+    return os.environ.get("CAISSE_ACTOR") or None

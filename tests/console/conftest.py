@@ -63,8 +63,14 @@ def log_in(
 
 
 @pytest.fixture
-def console_app(db_url, tmp_path, sessions) -> Iterator[Flask]:
-    app = payment_app(db_url, tmp_path)
+def console_overrides() -> dict[str, Any]:
+    """Settings overrides for `console_app`; a test module redefines this fixture to add some."""
+    return {}
+
+
+@pytest.fixture
+def console_app(db_url, tmp_path, sessions, console_overrides) -> Iterator[Flask]:
+    app = payment_app(db_url, tmp_path, **console_overrides)
     app.testing = True
     new_signing_key(sessions, tmp_path)
     yield app

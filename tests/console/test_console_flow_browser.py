@@ -24,17 +24,19 @@ from wallet_server import clock
 from wallet_server.ledger import verify
 from wallet_server.users.models import Role
 
-FUND_BANK = {
-    "CAISSE_FUND_NAME": "Caisse Commune de Montpellier",
-    "CAISSE_FUND_IBAN": "FR76 3000 4000 0312 3456 7890 143",
-    "CAISSE_FUND_BIC": "BNPAFRPP",
-}
+
+@pytest.fixture
+def console_overrides():
+    """The fund's bank account (CAISSE_FUND_NAME, _IBAN, _BIC), for the SEPA file."""
+    return {
+        "fund_name": "Caisse Commune de Montpellier",
+        "fund_iban": "FR76 3000 4000 0312 3456 7890 143",
+        "fund_bic": "BNPAFRPP",
+    }
 
 
 @pytest.fixture
-def server(console_app, monkeypatch):
-    for name, value in FUND_BANK.items():
-        monkeypatch.setenv(name, value)
+def server(console_app):
     live = LiveServer(console_app)
     yield f"http://127.0.0.1:{live.port}"
     live.stop()

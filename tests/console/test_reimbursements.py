@@ -17,17 +17,19 @@ from wallet_server.reimbursements.models import PayoutBatch
 from wallet_server.users.models import Role
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
-FUND_ENV = {
-    "CAISSE_FUND_NAME": "Caisse Commune du Pays de Morlaix",
-    "CAISSE_FUND_IBAN": "FR76 3000 4000 0312 3456 7890 143",
-    "CAISSE_FUND_BIC": "BNPAFRPP",
+FUND_ACCOUNT = {
+    "fund_name": "Caisse Commune du Pays de Morlaix",
+    "fund_iban": "FR76 3000 4000 0312 3456 7890 143",
+    "fund_bic": "BNPAFRPP",
 }
+NO_FUND_ACCOUNT = dict.fromkeys(FUND_ACCOUNT, "")
 
 
 @pytest.fixture
-def fund_bank(monkeypatch):
-    for name, value in FUND_ENV.items():
-        monkeypatch.setenv(name, value)
+def console_overrides():
+    """The fund's bank account (CAISSE_FUND_NAME, _IBAN, _BIC) for every test here; the test
+    of its absence parametrizes this fixture with empty values."""
+    return FUND_ACCOUNT
 
 
 @pytest.fixture
@@ -70,7 +72,7 @@ def _payout_count(sessions) -> int:
         )
 
 
-def test_prepare_download_and_mark_paid_once(console_login, sessions, shops, fund_bank):
+def test_prepare_download_and_mark_paid_once(console_login, sessions, shops):
     coordinator = console_login(Role.COORDINATOR)
     prepared = _prepare(coordinator)
     assert prepared.status_code == 302
@@ -158,9 +160,8 @@ def test_nothing_due_is_refused_and_names_the_shops_left_out(console_login, sess
     assert 'id="payout_period_end-error"' in bad_date.get_data(as_text=True)
 
 
-def test_the_sepa_file_needs_the_fund_account(console_login, sessions, shops, monkeypatch):
-    for name in FUND_ENV:
-        monkeypatch.delenv(name, raising=False)
+@pytest.mark.parametrize("console_overrides", [NO_FUND_ACCOUNT])
+def test_the_sepa_file_needs_the_fund_account(console_login, sessions, shops):
     coordinator = console_login(Role.COORDINATOR)
     _prepare(coordinator)
     batch = _only_batch(sessions)
@@ -171,7 +172,7 @@ def test_the_sepa_file_needs_the_fund_account(console_login, sessions, shops, mo
     assert "à corriger : CAISSE_FUND_NAME." in text
 
 
-def test_cancel_frees_the_amounts_for_a_new_batch(console_login, sessions, shops, fund_bank):
+def test_cancel_frees_the_amounts_for_a_new_batch(console_login, sessions, shops):
     coordinator = console_login(Role.COORDINATOR)
     _prepare(coordinator)
     batch = _only_batch(sessions)

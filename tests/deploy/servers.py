@@ -26,12 +26,14 @@ def free_port() -> int:
 
 
 def clean_environment(**settings: str) -> dict[str, str]:
+    """This process's environment without its fund settings, plus `settings`; console texts
+    stay strict, as in every app the tests make (tests/conftest.py)."""
     inherited = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("CAISSE_", "DATABASE_URL", "TEST_DATABASE_URL"))
     }
-    return {**inherited, **settings}
+    return {**inherited, "CAISSE_STRICT_TEXTS": "1", **settings}
 
 
 def wait_for_port(port: int, process: subprocess.Popen, what: str, seconds: float = 60) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.servers import DEPLOY, REPO, VENV_BIN, clean_environment
+from tests.deploy.servers import DEPLOY, VENV_BIN, clean_environment
 
 
 @pytest.fixture
@@ -20,7 +20,6 @@ def env_file(db_url, tmp_path) -> Path:
         "DATABASE_URL=postgresql+psycopg://caisse@/caisse": f"DATABASE_URL={db_url}",
         "/var/lib/caisse": str(tmp_path / "state"),
         "/etc/caisse/secret_key": str(tmp_path / "secret_key"),
-        "/opt/caisse/src/": f"{REPO}/",
     }
     for placeholder, value in replacements.items():
         assert placeholder in text, placeholder

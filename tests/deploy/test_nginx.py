@@ -25,6 +25,7 @@ import pytest
 from tests.deploy.servers import DEPLOY, REPO, Gunicorn, free_port, wait_for_port
 from tests.system_programs import require
 from wallet_server.pwa import CSP as PWA_CSP
+from wallet_server.pwa import PWA_DIR
 
 #: the names the site's long-cache rule takes for content-hashed
 HASHED_NAME = re.compile(r".+\.[0-9a-f]{8,}\.(?:js|mjs|css|png|svg|webp|woff2?)$")
@@ -121,7 +122,7 @@ def participant_app_with_a_hashed_file(folder: Path) -> tuple[Path, str]:
     No file name is hashed in the app today; the copy gets one, named from its content as a
     build step would name it, so that the long-cache rule is exercised on a real file."""
     pwa = folder / "pwa"
-    shutil.copytree(REPO / "mobile_pwa", pwa)
+    shutil.copytree(PWA_DIR, pwa)
     hashed = sorted(p for p in pwa.rglob("*") if p.is_file() and HASHED_NAME.fullmatch(p.name))
     if not hashed:
         source = pwa / "app.js"
@@ -268,9 +269,9 @@ def test_the_client_address_reaches_the_app_and_its_log(site):
 @pytest.mark.parametrize(
     ("path", "source"),
     [
-        ("/app/app.js", REPO / "mobile_pwa" / "app.js"),
-        ("/app/style.css", REPO / "mobile_pwa" / "style.css"),
-        ("/app/manifest.webmanifest", REPO / "mobile_pwa" / "manifest.webmanifest"),
+        ("/app/app.js", PWA_DIR / "app.js"),
+        ("/app/style.css", PWA_DIR / "style.css"),
+        ("/app/manifest.webmanifest", PWA_DIR / "manifest.webmanifest"),
         ("/console/static/console.css", REPO / "wallet_server/console/static/console.css"),
     ],
 )

@@ -8,6 +8,7 @@ import xmlschema
 
 from tests.reimbursements.shopping import OTHER_IBAN, days_ago
 from wallet_server import clock
+from wallet_server.config import FundAccountSettings
 from wallet_server.messages import message
 from wallet_server.reimbursements.bank import BankDetailsError, checked_bank_details
 from wallet_server.reimbursements.batches import batch_lines, prepare_batch
@@ -91,39 +92,33 @@ def test_a_bad_iban_is_refused_with_a_clear_french_and_english_message():
     assert message("iban_invalid", "en").startswith("Invalid IBAN: check every character")
 
 
-def test_the_fund_account_comes_from_the_environment():
-    account = fund_bank_account(
-        {
-            "CAISSE_FUND_NAME": " Caisse  Commune ",
-            "CAISSE_FUND_IBAN": "FR76 3000 4000 0312 3456 7890 143",
-        }
-    )
+def test_the_fund_account_comes_from_its_settings(monkeypatch):
+    monkeypatch.setenv("CAISSE_FUND_NAME", " Caisse  Commune ")
+    monkeypatch.setenv("CAISSE_FUND_IBAN", "FR76 3000 4000 0312 3456 7890 143")
+    monkeypatch.delenv("CAISSE_FUND_BIC", raising=False)
+    account = fund_bank_account(FundAccountSettings.from_env({}))
     assert account == FundBankAccount("Caisse Commune", "FR7630004000031234567890143", "BNPAFRPP")
 
 
 @pytest.mark.parametrize(
-    ("environ", "code", "variable"),
+    ("settings", "code", "variable"),
     [
-        ({}, "fund_bank_missing", "CAISSE_FUND_NAME"),
-        ({"CAISSE_FUND_NAME": "Caisse"}, "fund_bank_missing", "CAISSE_FUND_IBAN"),
+        (FundAccountSettings(), "fund_bank_missing", "CAISSE_FUND_NAME"),
+        (FundAccountSettings(name="Caisse"), "fund_bank_missing", "CAISSE_FUND_IBAN"),
         (
-            {"CAISSE_FUND_NAME": "Caisse", "CAISSE_FUND_IBAN": "FR7630004000031234567890140"},
+            FundAccountSettings(name="Caisse", iban="FR7630004000031234567890140"),
             "fund_bank_invalid",
             "CAISSE_FUND_IBAN",
         ),
         (
-            {
-                "CAISSE_FUND_NAME": "Caisse",
-                "CAISSE_FUND_IBAN": "FR7630004000031234567890143",
-                "CAISSE_FUND_BIC": "NOPE",
-            },
+            FundAccountSettings(name="Caisse", iban="FR7630004000031234567890143", bic="NOPE"),
             "fund_bank_invalid",
             "CAISSE_FUND_BIC",
         ),
     ],
 )
-def test_a_missing_or_wrong_fund_account_names_the_variable_to_set(environ, code, variable):
+def test_a_missing_or_wrong_fund_account_names_the_variable_to_set(settings, code, variable):
     with pytest.raises(FundBankError) as refused:
-        fund_bank_account(environ)
+        fund_bank_account(settings)
     assert (refused.value.code, refused.value.details["variable"]) == (code, variable)
     assert "CAISSE_FUND_IBAN" in message(code, "fr") and "CAISSE_FUND_IBAN" in message(code, "en")

@@ -100,7 +100,10 @@ def test_participant_app_keeps_its_own_policy_and_has_no_inline_code(app):
 
 
 def test_every_html_file_of_the_participant_app_and_the_till_has_no_inline_code():
-    pages = [*ROOT.glob("mobile_pwa/**/*.html"), *ROOT.glob("pos_client/static/*.html")]
+    pages = [
+        *ROOT.glob("wallet_server/pwa/static/**/*.html"),
+        *ROOT.glob("pos_client/static/*.html"),
+    ]
     assert len(pages) >= 2
     for page in pages:
         assert inline_code(page.read_text()) == [], page

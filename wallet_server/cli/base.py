@@ -3,7 +3,6 @@
 import functools
 import getpass
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -11,7 +10,7 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.orm import Session, sessionmaker
 
-from wallet_server.config import Settings
+from wallet_server.config import Settings, cli_actor
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.errors import DomainError
 from wallet_server.ledger import LedgerError, run_in_transaction
@@ -42,7 +41,7 @@ pass_context = click.make_pass_decorator(CliContext)
 
 
 def default_actor() -> str:
-    return os.environ.get("CAISSE_ACTOR") or f"cli:{getpass.getuser()}"
+    return cli_actor() or f"cli:{getpass.getuser()}"
 
 
 actor_option = click.option(

@@ -13,9 +13,9 @@ from wallet_server.cli.base import CliContext
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--database-url",
-    envvar="DATABASE_URL",
     default=None,
-    help="SQLAlchemy URL; default: a SQLite file under ./instance",
+    help="SQLAlchemy URL; default: DATABASE_URL (or DATABASE_URL_FILE), else a SQLite file"
+    " under ./instance",
 )
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:

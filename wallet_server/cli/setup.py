@@ -37,11 +37,12 @@ if TYPE_CHECKING:
 
 #: the demo's admin account (wallet_server.demo.DEMO_ADMIN, without importing the demo here)
 DEMO_ADMIN_NAME = "admin"
-#: the demo fund's own (sample) bank account, the debtor of its payout files
-DEMO_FUND_BANK = {
-    "CAISSE_FUND_NAME": "Caisse Commune (démo)",
-    "CAISSE_FUND_IBAN": "FR7630004000031234567890143",
-    "CAISSE_FUND_BIC": "BNPAFRPP",
+#: the demo fund's own (sample) bank account, the debtor of its payout files, where the
+#: environment gives none (settings overrides: fund_name, fund_iban, fund_bic)
+DEMO_FUND_ACCOUNT = {
+    "name": "Caisse Commune (démo)",
+    "iban": "FR7630004000031234567890143",
+    "bic": "BNPAFRPP",
 }
 
 
@@ -187,12 +188,15 @@ def demo(ctx: CliContext, seed_only: bool, host: str, port: int) -> None:
         "Application participant / participant app: "
         f"http://{host}:{port}{_demo_activation_path(ctx)}"
     )
-    # a sample bank account for the fund, so that the demo's payouts export a SEPA file
-    for variable, value in DEMO_FUND_BANK.items():
-        os.environ.setdefault(variable, value)
     if not seed_only:
         start_demo_till(ctx, server_url=f"http://{host}:{port}")
-        serve_app(ctx, host=host, port=port, workers=2)
+        # a sample bank account for the fund, so that the demo's payouts export a SEPA file
+        account = ctx.settings.fund_account
+        sample = {
+            f"fund_{name}": getattr(account, name) or value
+            for name, value in DEMO_FUND_ACCOUNT.items()
+        }
+        serve_app(ctx, host=host, port=port, workers=2, overrides=sample)
 
 
 def _show_month(month: "MonthFigures") -> None:
@@ -271,8 +275,10 @@ def serve(ctx: CliContext, host: str, port: int, workers: int) -> None:
     serve_app(ctx, host=host, port=port, workers=workers)
 
 
-def serve_app(ctx: CliContext, *, host: str, port: int, workers: int) -> None:
-    overrides = {"database_url": ctx.settings.database_url}
+def serve_app(
+    ctx: CliContext, *, host: str, port: int, workers: int, overrides: dict[str, Any] | None = None
+) -> None:
+    overrides = {**(overrides or {}), "database_url": ctx.settings.database_url}
 
     def start_sweeper(worker: Any) -> None:
         # Each worker sweeps with its own connections (nothing crosses a fork); two sweeps

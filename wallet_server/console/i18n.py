@@ -6,7 +6,6 @@ msgctxt of its message, the French its msgid; `scripts/catalogues.py compile` ma
 so `_()`, `pgettext()` and babel's formats in a template speak the language `t()` speaks.
 """
 
-import os
 from functools import cache
 
 from flask import Flask, current_app, flash, g, request, session
@@ -52,7 +51,8 @@ def current_lang() -> str:
 
 
 def _strict() -> bool:
-    return current_app.testing or current_app.debug or "PYTEST_CURRENT_TEST" in os.environ
+    strict_texts: bool = current_app.extensions["caisse.settings"].strict_texts
+    return current_app.testing or current_app.debug or strict_texts
 
 
 def t(key: str, **values: object) -> str:

@@ -1,19 +1,19 @@
-"""The fund's own bank account, the debtor of every payout file, read from the environment.
+"""The fund's own bank account, the debtor of every payout file, checked when a file is built.
 
-It is read when a file is built rather than at start-up: a fund that never pays by SEPA file
-needs none of it, and a missing variable is then reported to the admin by name.
+Its settings (`config.FundAccountSettings`, from CAISSE_FUND_NAME, CAISSE_FUND_IBAN and
+CAISSE_FUND_BIC) are checked here rather than at start-up: a fund that never pays by SEPA file
+needs none of them, and a missing or wrong one is then reported to the admin by name.
 """
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
+from wallet_server.config import FundAccountSettings
 from wallet_server.errors import DomainError
 from wallet_server.reimbursements.bank import BankDetails, BankDetailsError, checked_bank_details
 
-NAME_VARIABLE = "CAISSE_FUND_NAME"
-IBAN_VARIABLE = "CAISSE_FUND_IBAN"
-BIC_VARIABLE = "CAISSE_FUND_BIC"
+NAME_VARIABLE = FundAccountSettings.VARIABLES["name"]
+IBAN_VARIABLE = FundAccountSettings.VARIABLES["iban"]
+BIC_VARIABLE = FundAccountSettings.VARIABLES["bic"]
 _ALL_VARIABLES = (NAME_VARIABLE, IBAN_VARIABLE, BIC_VARIABLE)
 
 #: which variable to correct for each refusal of checked_bank_details
@@ -39,20 +39,17 @@ class FundBankAccount:
     bic: str
 
 
-def fund_bank_account(environ: Mapping[str, str] | None = None) -> FundBankAccount:
-    """The fund's account from CAISSE_FUND_NAME, CAISSE_FUND_IBAN and CAISSE_FUND_BIC.
+def fund_bank_account(settings: FundAccountSettings) -> FundBankAccount:
+    """The fund's account from its settings, checked.
 
     Name and IBAN are required; the BIC is optional (SEPA transfers are IBAN-only since 2016)
     and derived from the IBAN when schwifty knows the bank.
     """
-    environ = os.environ if environ is None else environ
-    for variable in (NAME_VARIABLE, IBAN_VARIABLE):
-        if not environ.get(variable, "").strip():
+    for value, variable in ((settings.name, NAME_VARIABLE), (settings.iban, IBAN_VARIABLE)):
+        if not value.strip():
             raise FundBankError("fund_bank_missing", variable=variable)
     try:
-        details: BankDetails = checked_bank_details(
-            environ[IBAN_VARIABLE], environ.get(BIC_VARIABLE, ""), environ[NAME_VARIABLE]
-        )
+        details: BankDetails = checked_bank_details(settings.iban, settings.bic, settings.name)
     except BankDetailsError as error:
         variable = _VARIABLE_OF_REFUSAL.get(error.code, ", ".join(_ALL_VARIABLES))
         raise FundBankError("fund_bank_invalid", variable=variable, reason=error.code) from None

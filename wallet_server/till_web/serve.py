@@ -4,26 +4,23 @@ The cashier screen (index.html, app.js, i18n.js and its words i18n/*.json, style
 scanner) is the Python till's own (`pos_client/static`), one set of files for both tills; this
 folder adds what only the browser till needs: its engine (`static/engine/`), the offline rules,
 the manifest, the icon and the service worker. Its headers are part of the app, as for the
-participant app (`wallet_server/pwa.py`): a strict CSP (no inline script, no third party),
+participant app (`wallet_server/pwa/`): a strict CSP (no inline script, no third party),
 `no-store` on the page, revalidation on every other file (the service worker keeps the offline
 copy).
 """
 
 import mimetypes
-import os
 from pathlib import Path
 
 from apiflask import APIBlueprint
-from flask import Response, abort, redirect, send_from_directory
+from flask import Response, abort, current_app, redirect, send_from_directory
+
+from wallet_server.config import Settings
 
 TILL_WEB_DIR = Path(__file__).parent / "static"
-#: the cashier screen shared with the Python till; CAISSE_TILL_SCREEN_DIR overrides it for an
-#: installed (non-editable) package
-SCREEN_DIR = Path(
-    os.environ.get(
-        "CAISSE_TILL_SCREEN_DIR", Path(__file__).parent.parent.parent / "pos_client" / "static"
-    )
-)
+#: the cashier screen shared with the Python till, installed beside wallet_server, unless the
+#: settings name another folder (CAISSE_TILL_SCREEN_DIR)
+SCREEN_DIR = Path(__file__).parent.parent.parent / "pos_client" / "static"
 #: the screen's files the browser till serves (nothing else of pos_client is public)
 SCREEN_FILES = ("index.html", "app.js", "i18n.js", "style.css", "favicon.svg")
 SCREEN_FOLDERS = ("vendor/qr-scanner/", "i18n/")
@@ -59,7 +56,8 @@ def _file(name: str) -> Response:
     if name == "vector-runner.html" or name.startswith("vendor-src"):
         abort(404)
     if name in SCREEN_FILES or name.startswith(SCREEN_FOLDERS):
-        response = send_from_directory(SCREEN_DIR, name, max_age=0)
+        settings: Settings = current_app.extensions["caisse.settings"]
+        response = send_from_directory(settings.till_screen_dir or SCREEN_DIR, name, max_age=0)
     else:
         response = send_from_directory(TILL_WEB_DIR, name, max_age=0)
     response.headers["Content-Security-Policy"] = CSP

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from schwifty import IBAN
 from werkzeug.wrappers import Response
 
 from wallet_server import clock
+from wallet_server.config import FundAccountSettings
 from wallet_server.console.access import (
     FUND_STAFF,
     READERS,
@@ -238,8 +239,9 @@ def reimbursements_sepa(batch_id: int) -> tuple[str, int] | Response:
     if batch.status == PayoutStatus.CANCELLED.value:  # a bank must never receive it now
         raise PayoutError("payout_batch_cancelled", batch=batch.id)
     lines = batch_lines(session, batch)
+    fund_account: FundAccountSettings = current_app.extensions["caisse.settings"].fund_account
     try:
-        document = credit_transfer_file(batch, lines, fund_bank_account())
+        document = credit_transfer_file(batch, lines, fund_bank_account(fund_account))
     except FundBankError as error:
         return _fund_bank_refusal(error), 422
     audit(

@@ -1,4 +1,5 @@
-"""Serves the participant app (`mobile_pwa/`) under /app/: static files, no build step.
+"""Serves the participant app (`static/`, shipped in the package) under /app/: static files,
+no build step.
 
 Its headers are part of the app: a strict CSP (no inline script, no third party), the
 service worker allowed to control /app/, and revalidation on every load, since the service
@@ -6,14 +7,16 @@ worker keeps the offline copy.
 """
 
 import mimetypes
-import os
 from pathlib import Path
 
 from apiflask import APIBlueprint
-from flask import Response, redirect, send_from_directory
+from flask import Response, current_app, redirect, send_from_directory
 
-#: the app's folder; CAISSE_PWA_DIR overrides it for an installed (non-editable) package
-PWA_DIR = Path(os.environ.get("CAISSE_PWA_DIR", Path(__file__).parent.parent / "mobile_pwa"))
+from wallet_server.config import Settings
+
+#: the app's folder, package data of the wheel, unless the settings name another
+#: (CAISSE_PWA_DIR)
+PWA_DIR = Path(__file__).parent / "static"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
     " connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none';"
@@ -42,7 +45,8 @@ def asset(name: str) -> Response:
 
 
 def _file(name: str) -> Response:
-    response = send_from_directory(PWA_DIR, name, max_age=0)
+    settings: Settings = current_app.extensions["caisse.settings"]
+    response = send_from_directory(settings.pwa_dir or PWA_DIR, name, max_age=0)
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
