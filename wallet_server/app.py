@@ -11,6 +11,7 @@ from wallet_server.api.errors import register_error_handlers
 from wallet_server.config import Settings
 from wallet_server.db import make_engine, make_session_factory
 from wallet_server.ledger import is_retryable
+from wallet_server.messages import SUPPORTED_LANGS
 from wallet_server.whole_numbers import MAX_ID
 
 #: the most a request may carry; a larger one is refused (413) before it is read
@@ -127,4 +128,4 @@ def _register_request_transaction(app: APIFlask) -> None:
 
     @app.before_request
     def remember_language() -> None:
-        g.lang = request.accept_languages.best_match(["fr", "en"]) or settings().default_lang
+        g.lang = request.accept_languages.best_match(SUPPORTED_LANGS) or settings().default_lang
