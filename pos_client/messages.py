@@ -1,5 +1,6 @@
-"""What the till says to the cashier, in French and English, for the refusals it decides
-itself (offline) and for its own states. The server's refusals arrive already worded."""
+"""What the till says to the cashier, in French, English and Arabic (a draft), for the
+refusals it decides itself (offline) and for its own states. The server's refusals arrive
+already worded."""
 
 import json
 from collections.abc import Iterator, Mapping
@@ -11,9 +12,10 @@ from typing import NamedTuple
 class Message(NamedTuple):
     fr: str
     en: str
+    ar: str = ""
 
     def as_json(self) -> dict[str, str]:
-        return {"fr": self.fr, "en": self.en}
+        return {"fr": self.fr, "en": self.en, "ar": self.ar or self.fr}
 
 
 #: the compiled catalogue both tills read (`scripts/catalogues.py compile` makes it from
@@ -28,11 +30,11 @@ def _said(lang: str) -> dict[str, str]:
 
 
 class _Messages(Mapping[str, Message]):
-    """Every code the till words itself, with both wordings."""
+    """Every code the till words itself, with its wording in each language."""
 
     def __getitem__(self, code: str) -> Message:
         french = _said("fr")[code]
-        return Message(french, _said("en").get(code) or french)
+        return Message(french, _said("en").get(code) or french, _said("ar").get(code) or french)
 
     def __iter__(self) -> Iterator[str]:
         return iter(_said("fr"))

@@ -15,6 +15,12 @@ French text, the working language of the funds. What each domain compiles into:
 
 The .mo files are for Flask-Babel and Python; the JSON files for the browser (and pos_client,
 which has no babel). A message left untranslated in a language falls back to the French.
+
+A language in REVIEW_PENDING is a first draft: every one of its entries carries gettext's
+"fuzzy" flag, which Poedit shows as "Needs work" and Weblate as "Needing edit", so that a
+reviewer finds them, and clears it by validating an entry. Compilers drop fuzzy entries by
+default; this script keeps them for those languages only (and `check` refuses a fuzzy entry in
+any other language, which would silently fall back to French in the .mo).
 """
 
 import io
@@ -32,8 +38,12 @@ from paytoken import TokenError
 from wallet_server.ledger import LedgerError
 
 ROOT = Path(__file__).resolve().parents[1]
-LANGS = ("fr", "en")
+LANGS = ("fr", "en", "ar")
 DOMAINS = ("messages", "console", "till", "participant")
+#: the coordinator console stays in French and English (coordinators' screens)
+DOMAIN_LANGS = {domain: ("fr", "en") if domain == "console" else LANGS for domain in DOMAINS}
+#: drafts awaiting review by native speakers: every entry is fuzzy, and compiled all the same
+REVIEW_PENDING = ("ar",)
 #: the till's own outcomes and refusals (pos_client/messages.py, the browser till's engine)
 TILL_MESSAGE = "message."
 
@@ -61,9 +71,9 @@ def words(catalogue: Catalog) -> dict[str, str]:
 # ---- compile ---------------------------------------------------------------------------------
 
 
-def _mo(catalogue: Catalog) -> bytes:
+def _mo(catalogue: Catalog, lang: str) -> bytes:
     out = io.BytesIO()
-    write_mo(out, catalogue)
+    write_mo(out, catalogue, use_fuzzy=lang in REVIEW_PENDING)
     return out.getvalue()
 
 
@@ -75,8 +85,10 @@ def compiled(root: Path) -> Iterator[tuple[Path, bytes]]:
     """Every compiled file with the bytes it must hold."""
     for lang in LANGS:
         for domain in ("messages", "console"):
+            if lang not in DOMAIN_LANGS[domain]:
+                continue
             target = root / "wallet_server" / "translations" / lang / "LC_MESSAGES"
-            yield target / f"{domain}.mo", _mo(read_catalogue(root, domain, lang))
+            yield target / f"{domain}.mo", _mo(read_catalogue(root, domain, lang), lang)
         till = words(read_catalogue(root, "till", lang))
         screen = {key: text for key, text in till.items() if not key.startswith(TILL_MESSAGE)}
         said = {
@@ -171,6 +183,19 @@ def used(root: Path) -> dict[str, set[str]]:
 # ---- check -----------------------------------------------------------------------------------
 
 
+def _unfinished(catalogue: Catalog, lang: str, place: str) -> list[str]:
+    """Entries left untranslated (outside French), or fuzzy outside a draft language."""
+    found = []
+    for entry in catalogue:
+        if not entry.id:
+            continue
+        if lang != "fr" and not entry.string:
+            found.append(f"{place}: {entry.context!r} is not translated")
+        if lang not in REVIEW_PENDING and entry.fuzzy:
+            found.append(f"{place}: {entry.context!r} is fuzzy (needs review)")
+    return found
+
+
 def problems(root: Path) -> list[str]:
     """What is wrong with the catalogues, one line each; empty when all is well."""
     found: list[str] = []
@@ -179,7 +204,7 @@ def problems(root: Path) -> list[str]:
         template = {str(entry.context) for entry in read_catalogue(root, domain, None) if entry.id}
         for key in sorted(needed[domain] - template):
             found.append(f"locale/{domain}.pot: no message {key!r}, which the code uses")
-        for lang in LANGS:
+        for lang in DOMAIN_LANGS[domain]:
             catalogue = read_catalogue(root, domain, lang)
             present = {str(entry.context) for entry in catalogue if entry.id}
             place = f"locale/{lang}/LC_MESSAGES/{domain}.po"
@@ -187,10 +212,7 @@ def problems(root: Path) -> list[str]:
                 found.append(f"{place}: no message {key!r}")
             for key in sorted(present - template):
                 found.append(f"{place}: {key!r} is not in locale/{domain}.pot")
-            if lang != "fr":
-                for entry in catalogue:
-                    if entry.id and not entry.string:
-                        found.append(f"{place}: {entry.context!r} is not translated")
+            found += _unfinished(catalogue, lang, place)
     for path, content in compiled(root):
         if not path.exists() or path.read_bytes() != content:
             found.append(

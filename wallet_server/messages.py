@@ -1,6 +1,7 @@
-"""The translation layer for refusals: stable code → French and English wording.
+"""The translation layer for refusals: stable code → French, English and Arabic wording.
 
-French first: it is the working language of the funds; English for those who read it better.
+French first: it is the working language of the funds; English and Arabic (a first draft awaiting
+review by native speakers) for those who read them better.
 The words live in `locale/<lang>/LC_MESSAGES/messages.po` (the code is each message's msgctxt,
 the French its msgid), compiled by `scripts/catalogues.py compile` into `translations/` here,
 which ships with the package and which Flask-Babel reads too.
@@ -13,7 +14,7 @@ from typing import NamedTuple
 
 from babel.messages.mofile import read_mo
 
-SUPPORTED_LANGS = ("fr", "en")
+SUPPORTED_LANGS = ("fr", "en", "ar")
 #: the compiled catalogues, `<lang>/LC_MESSAGES/<domain>.mo`
 TRANSLATIONS = Path(__file__).parent / "translations"
 
@@ -21,6 +22,7 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 class Message(NamedTuple):
     fr: str
     en: str
+    ar: str = ""
 
 
 @cache
@@ -43,11 +45,15 @@ def wording(domain: str, key: str, lang: str) -> str | None:
 
 
 class _Messages(Mapping[str, Message]):
-    """Every refusal code with both wordings, as the catalogue has them."""
+    """Every refusal code with its wording in each language, as the catalogue has them."""
 
     def __getitem__(self, code: str) -> Message:
         french = translations("messages", "fr")[code]
-        return Message(french, wording("messages", code, "en") or french)
+        return Message(
+            french,
+            wording("messages", code, "en") or french,
+            wording("messages", code, "ar") or french,
+        )
 
     def __iter__(self) -> Iterator[str]:
         return iter(translations("messages", "fr"))
@@ -64,9 +70,11 @@ def message(code: str, lang: str = "fr") -> str:
 
 
 def messages_for(code: str) -> dict[str, str]:
-    """Both wordings, for a client that shows the one its user chose."""
+    """Every wording, for a client that shows the one its user chose."""
     entry = MESSAGES.get(code)
-    return {"fr": entry.fr, "en": entry.en} if entry else {"fr": code, "en": code}
+    if entry is None:
+        return dict.fromkeys(SUPPORTED_LANGS, code)
+    return {"fr": entry.fr, "en": entry.en, "ar": entry.ar}
 
 
 def bilingual(code: str) -> str:

@@ -7,6 +7,7 @@
 // answered in this page by the engine (wallet_server/till_web/static/engine/).
 
 import {
+  applyLangToPage,
   formatCents,
   formatDateTime,
   formatDay,
@@ -173,15 +174,12 @@ const isCount = (n) => Number.isSafeInteger(n) && n >= 0;
 // ---------------------------------------------------------------- language
 
 function applyStaticText() {
-  const lang = getLang();
-  document.documentElement.lang = lang;
+  applyLangToPage();
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   for (const node of document.querySelectorAll("[data-i18n-aria-label]")) {
     node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
   }
-  el.lang.textContent = t("lang_toggle");
-  el.lang.setAttribute("lang", lang === "fr" ? "en" : "fr");
-  el.lang.setAttribute("aria-label", t("lang_toggle_label"));
+  el.lang.value = getLang();
 }
 
 function renderAll() {
@@ -197,8 +195,9 @@ function renderAll() {
   renderRefund();
 }
 
-el.lang.addEventListener("click", () => {
-  setLang(getLang() === "fr" ? "en" : "fr");
+// the choice is kept in localStorage (i18n.js), so a reload keeps it
+el.lang.addEventListener("change", () => {
+  setLang(el.lang.value);
   renderAll();
 });
 

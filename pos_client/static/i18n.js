@@ -1,8 +1,19 @@
-// Every word the cashier screen shows, in French (first) and English, and the formats of
-// money and time. Plain words: the people at the till may read little; keep sentences short.
+// Every word the cashier screen shows, in French (first), English and Arabic (a first draft
+// awaiting review by native speakers, written right to left), and the formats of money and time. Plain words: the people at the till may read little; keep sentences short.
 
 const STORAGE_KEY = "caisse-commune.pos.lang";
-export const LANGS = ["fr", "en"];
+export const LANGS = ["fr", "en", "ar"];
+/** Each language's name in itself, for the language choice. */
+export const LANG_NAMES = { fr: "Français", en: "English", ar: "العربية" };
+const RTL = new Set(["ar"]);
+
+// Bidi isolation in right-to-left text: an amount ("12,40 €") and a code ("P-7KX2-M9QD") must
+// read left to right inside an Arabic sentence (else "€" jumps to the other side), so money is
+// wrapped in LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE, and every other value put in a
+// sentence in FIRST STRONG ISOLATE (a shop's name takes its own direction).
+const LRI = "\u2066";
+const FSI = "\u2068";
+const PDI = "\u2069";
 
 // The words are compiled from locale/<lang>/LC_MESSAGES/till.po (scripts/catalogues.py compile)
 // into i18n/<lang>.json beside this file: {"words": {key: text}, "messages": {code: text}}.
@@ -33,6 +44,17 @@ export function getLang() {
   return current;
 }
 
+/** "rtl" for a language written right to left, else "ltr". */
+export function dirOf(lang = current) {
+  return RTL.has(lang) ? "rtl" : "ltr";
+}
+
+/** The page's lang and dir for the current language. */
+export function applyLangToPage(root = document.documentElement) {
+  root.lang = current;
+  root.dir = dirOf(current);
+}
+
 export function setLang(lang) {
   current = LANGS.includes(lang) ? lang : "fr";
   try {
@@ -46,7 +68,12 @@ export function setLang(lang) {
 /** The string `key` in the current language, `{name}` replaced by params.name. */
 export function t(key, params = {}) {
   const text = STRINGS[current][key] ?? STRINGS.fr[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  const rtl = RTL.has(current);
+  return text.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in params)) return whole;
+    const value = String(params[name]);
+    return rtl && !value.startsWith(LRI) ? FSI + value + PDI : value;
+  });
 }
 
 /** A server message {"fr": ..., "en": ...} in the current language ("" if there is none). */
@@ -56,7 +83,8 @@ export function pick(message) {
   return typeof text === "string" ? text : "";
 }
 
-/** The word for a count: French takes the singular for 0 and 1, English for 1 only. */
+/** The word for a count: French takes the singular for 0 and 1, English (and the Arabic
+ * draft, whose words are written to suit any number) for 1 only. */
 export function plural(n, oneKey, manyKey) {
   const one = current === "fr" ? n <= 1 : n === 1;
   return t(one ? oneKey : manyKey);
@@ -72,8 +100,10 @@ function groupThousands(digits, separator) {
 }
 
 /**
- * Integer cents as money: 1240 -> "12,40 €" (fr) or "€12.40" (en). No floats. Not
- * Intl.NumberFormat: it takes a float and writes a no-break space before € in French.
+ * Integer cents as money: 1240 -> "12,40 €" (fr and ar) or "€12.40" (en). No floats. Not
+ * Intl.NumberFormat: it takes a float and writes a no-break space before € in French. Arabic
+ * keeps the French form and Western digits, as on the shop's price labels and the fund's
+ * papers, isolated left to right so that it reads the same inside an Arabic sentence.
  */
 export function formatCents(cents, lang = current) {
   const value = Number.isSafeInteger(cents) ? cents : 0;
@@ -83,11 +113,15 @@ export function formatCents(cents, lang = current) {
   const rest = String(abs % 100).padStart(2, "0");
   if (lang === "en") return `${sign}€${groupThousands(euros, ",")}.${rest}`;
   // narrow no-break space between thousands; a plain space before € (amounts never wrap: CSS)
-  return `${sign}${groupThousands(euros, "\u202f")},${rest} €`;
+  const french = `${sign}${groupThousands(euros, "\u202f")},${rest} €`;
+  return RTL.has(lang) ? LRI + french + PDI : french;
 }
 
+// Arabic dates and times with Western digits (nu-latn), as the amounts
+const LOCALES = { fr: "fr-FR", en: "en-GB", ar: "ar-u-nu-latn" };
+
 function locale() {
-  return current === "fr" ? "fr-FR" : "en-GB";
+  return LOCALES[current];
 }
 
 function parseDate(iso) {
@@ -136,12 +170,11 @@ export function todayLocal(now = new Date()) {
 export const TILL_MESSAGES = Object.fromEntries(
   Object.entries(COMPILED.fr.messages).map(([code, fr]) => [
     code,
-    { fr, en: COMPILED.en.messages[code] || fr },
+    Object.fromEntries(LANGS.map((lang) => [lang, COMPILED[lang].messages[code] || fr])),
   ]),
 );
 
-/** A till message {fr, en} by its code (the server's error words when unknown). */
+/** A till message {fr, en, ar} by its code (the server's error words when unknown). */
 export function tillMessage(code) {
-  const words = TILL_MESSAGES[code] ?? TILL_MESSAGES.server_error;
-  return { fr: words.fr, en: words.en };
+  return { ...(TILL_MESSAGES[code] ?? TILL_MESSAGES.server_error) };
 }

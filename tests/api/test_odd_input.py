@@ -31,7 +31,7 @@ def client(app):
 def _refused_by_schema(response, field: str) -> None:
     assert response.status_code == 400, response.json
     assert response.json["code"] == "bad_request"
-    assert set(response.json["messages"]) == {"fr", "en"}
+    assert set(response.json["messages"]) == {"fr", "en", "ar"}
     assert field in str(response.json["details"])
 
 
@@ -122,7 +122,7 @@ def test_a_body_over_one_mebibyte_is_refused_with_the_apis_error_shape(client, s
     )
     assert refused.status_code == 413
     assert refused.json["code"] == "request_too_large"
-    assert set(refused.json["messages"]) == {"fr", "en"}
+    assert set(refused.json["messages"]) == {"fr", "en", "ar"}
     just_under = client.post(
         "/api/v1/pos/heartbeat",
         json={"unsynced_count": 0, "unsynced_cents": 0},

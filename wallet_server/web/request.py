@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from wallet_server.config import Settings
 from wallet_server.ledger import is_retryable
+from wallet_server.messages import SUPPORTED_LANGS
 from wallet_server.web.errors import error_response
 
 
@@ -58,4 +59,4 @@ def register_request_transaction(app: APIFlask) -> None:
 
     @app.before_request
     def remember_language() -> None:
-        g.lang = request.accept_languages.best_match(["fr", "en"]) or settings().default_lang
+        g.lang = request.accept_languages.best_match(SUPPORTED_LANGS) or settings().default_lang

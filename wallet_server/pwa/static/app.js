@@ -1,7 +1,7 @@
 // Caisse Commune, participant app: hash routes, the PIN lock, the tab bar, the offline
 // banner, the 15-second refresh and the service worker.
 
-import { t, lang, setLang, dateTime } from "./i18n.js";
+import { t, setLang, dateTime, applyLangToPage } from "./i18n.js";
 import { announce, clear } from "./dom.js";
 import * as vault from "./vault.js";
 import {
@@ -124,7 +124,7 @@ function onUnlocked() {
 // ---- static texts, language -----------------------------------------------------------
 
 function applyStaticTexts() {
-  document.documentElement.lang = lang();
+  applyLangToPage();
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of document.querySelectorAll("[data-i18n-aria-label]")) {
     el.setAttribute("aria-label", t(el.dataset.i18nAriaLabel));

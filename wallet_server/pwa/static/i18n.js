@@ -1,9 +1,21 @@
-// Every word the participant app shows, in French (first) and English, and the formats of
-// money, dates and times. Plain words, short sentences: many participants read French as a
+// Every word the participant app shows, in French (first), English and Arabic (a first draft
+// awaiting review by native speakers, written right to left), and the formats of money, dates
+// and times. Plain words, short sentences: many participants read French as a
 // second language. Money is integer cents everywhere: never a float.
 
 const LANG_KEY = "caisse-commune.app.lang";
-export const LANGS = ["fr", "en"];
+export const LANGS = ["fr", "en", "ar"];
+/** Each language's name in itself, for the language choice. */
+export const LANG_NAMES = { fr: "Français", en: "English", ar: "العربية" };
+const RTL = new Set(["ar"]);
+
+// Bidi isolation in right-to-left text: an amount ("12,40 €") and a number ("P-7KX2-M9QD")
+// must read left to right inside an Arabic sentence (else "€" jumps to the other side), so
+// money is wrapped in LEFT-TO-RIGHT ISOLATE … POP DIRECTIONAL ISOLATE, and every other value
+// put in a sentence in FIRST STRONG ISOLATE (a shop's name takes its own direction).
+const LRI = "\u2066";
+const FSI = "\u2068";
+const PDI = "\u2069";
 
 // The words are compiled from locale/<lang>/LC_MESSAGES/participant.po (scripts/catalogues.py
 // compile) into i18n/<lang>.json beside this file. Read before anything is shown (top-level
@@ -18,8 +30,9 @@ const STRINGS = Object.fromEntries(
   await Promise.all(LANGS.map(async (code) => [code, await loadWords(code)])),
 );
 
-// "janvier" … "décembre", "January" … "December": the locale's own month names
-const MONTH_LOCALES = { fr: "fr-FR", en: "en-GB" };
+// "janvier" … "décembre", "January" … "December", "يناير" … "ديسمبر": the locale's own month
+// names (Arabic with Western digits, as the amounts)
+const MONTH_LOCALES = { fr: "fr-FR", en: "en-GB", ar: "ar-u-nu-latn" };
 const MONTHS = Object.fromEntries(
   LANGS.map((code) => {
     const names = new Intl.DateTimeFormat(MONTH_LOCALES[code], { month: "long" });
@@ -43,6 +56,17 @@ export function lang() {
   return current;
 }
 
+/** "rtl" for a language written right to left, else "ltr". */
+export function dir(code = current) {
+  return RTL.has(code) ? "rtl" : "ltr";
+}
+
+/** The page's lang and dir for the current language. */
+export function applyLangToPage(root = document.documentElement) {
+  root.lang = current;
+  root.dir = dir(current);
+}
+
 export function setLang(next) {
   if (!LANGS.includes(next)) return;
   current = next;
@@ -51,14 +75,19 @@ export function setLang(next) {
   } catch (_) {
     /* not remembered, still applied */
   }
-  document.documentElement.lang = next;
+  applyLangToPage();
 }
 
 /** The string for `key`, with `{name}` replaced from `vars`. */
 export function t(key, vars) {
   let text = STRINGS[current][key] ?? STRINGS.fr[key] ?? key;
   if (vars) {
-    text = text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+    const rtl = RTL.has(current);
+    text = text.replace(/\{(\w+)\}/g, (whole, name) => {
+      if (!(name in vars)) return whole;
+      const value = String(vars[name]);
+      return rtl && !value.startsWith(LRI) ? FSI + value + PDI : value;
+    });
   }
   return text;
 }
@@ -86,9 +115,11 @@ function groupThousands(intPart, sep) {
 }
 
 /**
- * "12,40 €" (fr) or "€12.40" (en). Not Intl.NumberFormat: it takes a float, writes a no-break
- * space before € in French and a hyphen for a negative amount. `signed` adds "+" before a
- * positive amount; a negative one always shows a real minus "−". Integer arithmetic only.
+ * "12,40 €" (fr and ar) or "€12.40" (en). Not Intl.NumberFormat: it takes a float, writes a
+ * no-break space before € in French and a hyphen for a negative amount. `signed` adds "+"
+ * before a positive amount; a negative one always shows a real minus "−". Integer arithmetic
+ * only. Arabic keeps the French form and Western digits, as on the shops' price labels and the
+ * fund's letters, isolated left to right so that "€" and the sign stay where they belong.
  */
 export function money(cents, { signed = false } = {}) {
   const value = Math.trunc(Number(cents) || 0);
@@ -100,9 +131,8 @@ export function money(cents, { signed = false } = {}) {
     current === "en"
       ? `€${groupThousands(units, ",")}.${cc}`
       : `${groupThousands(units, NARROW_NBSP)},${cc} €`;
-  if (value < 0) return MINUS + body;
-  if (signed && value > 0) return `+${body}`;
-  return body;
+  const shown = value < 0 ? MINUS + body : signed && value > 0 ? `+${body}` : body;
+  return RTL.has(current) ? LRI + shown + PDI : shown;
 }
 
 // ---- dates and times ------------------------------------------------------------------
@@ -124,7 +154,7 @@ export function allocationLabel(month) {
   const index = Number(m[2]) - 1;
   if (index < 0 || index > 11) return t("mv_allocation_plain");
   const name = MONTHS[current][index];
-  if (current === "en") return t("mv_allocation", { month: name });
+  if (current !== "fr") return t("mv_allocation", { month: name });
   const ofMonth = /^[aeiouyéh]/i.test(name) ? `d'${name}` : `de ${name}`;
   return t("mv_allocation", { of_month: ofMonth });
 }
@@ -135,7 +165,7 @@ function pad2(n) {
 
 /** "14 h 05" / "14:05". */
 export function timeOfDay(date) {
-  return current === "en"
+  return current !== "fr"
     ? `${pad2(date.getHours())}:${pad2(date.getMinutes())}`
     : `${date.getHours()}\u00a0h\u00a0${pad2(date.getMinutes())}`;
 }
@@ -154,7 +184,7 @@ export function dateTime(date) {
 export function dayMonth(date) {
   const day = date.getDate();
   const name = MONTHS[current][date.getMonth()];
-  if (current === "en") return `${day} ${name}`;
+  if (current !== "fr") return `${day} ${name}`;
   return `${day === 1 ? "1er" : day} ${name}`;
 }
 

@@ -6,7 +6,7 @@
 //   so that the app can say from when the figures date).
 // - Nothing else is cached: no POST, no pay codes list, no other request.
 
-const VERSION = "2";
+const VERSION = "3";
 const SHELL_CACHE = `caisse-app-shell-v${VERSION}`;
 const API_CACHE = "caisse-api-v1"; // the app deletes every "caisse-api*" cache when it wipes
 const NETWORK_TIMEOUT_MS = 8000;
@@ -19,6 +19,7 @@ const SHELL = [
   "i18n.js",
   "i18n/fr.json",
   "i18n/en.json",
+  "i18n/ar.json",
   "dom.js",
   "api.js",
   "vault.js",

@@ -10,6 +10,7 @@ const SHELL = [
   "i18n.js",
   "i18n/fr.json",
   "i18n/en.json",
+  "i18n/ar.json",
   "style.css",
   "favicon.svg",
   "icon.svg",

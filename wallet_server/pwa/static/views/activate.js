@@ -43,6 +43,7 @@ export default function activateView({ arg, onUnlocked }) {
     hint: t("activate_code_hint"),
     input: {
       type: "text",
+      dir: "ltr", // a code of Latin letters and digits, in Arabic too
       autocomplete: "off",
       autocapitalize: "characters",
       spellcheck: "false",

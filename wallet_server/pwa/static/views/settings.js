@@ -2,7 +2,7 @@
 // number, and disconnecting this phone.
 
 import { h, field, clear, notice } from "../dom.js";
-import { t, lang } from "../i18n.js";
+import { t, lang, LANGS, LANG_NAMES } from "../i18n.js";
 import * as vault from "../vault.js";
 import { state, emit, disconnect, releasePayCode } from "../core.js";
 
@@ -23,8 +23,7 @@ function languageSection() {
   const select = h(
     "select",
     { id: "lang-select", name: "lang" },
-    h("option", { value: "fr", lang: "fr" }, "Français"),
-    h("option", { value: "en", lang: "en" }, "English"),
+    ...LANGS.map((code) => h("option", { value: code, lang: code, dir: code === "ar" ? "rtl" : "ltr" }, LANG_NAMES[code])),
   );
   select.value = lang();
   select.addEventListener("change", () => emit("lang", select.value));

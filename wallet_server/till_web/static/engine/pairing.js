@@ -2,7 +2,7 @@
 // till's credential, and the till fetches everything it needs to accept payments offline
 // before it takes the first one. The credential is kept in IndexedDB only.
 
-import { getLang, pick, setLang, t } from "../i18n.js";
+import { applyLangToPage, getLang, LANG_NAMES, LANGS, pick, setLang, t } from "../i18n.js";
 import { ServerClient, ServerRefused, ServerUnreachable } from "./server.js";
 
 /** Exchange `code` for a credential; stores the till ready to work, or throws. */
@@ -53,18 +53,19 @@ function element(tag, attributes = {}, ...children) {
 }
 
 /** A screen of its own in place of the cashier's (which stays hidden until it is gone), in
- * the cashier's language, with the switch to the other one. */
+ * the cashier's language, with the language choice (kept for the cashier's screen too). */
 export function setupScreen(...children) {
-  const lang = getLang();
-  document.documentElement.lang = lang;
-  const other = lang === "fr" ? "en" : "fr";
+  applyLangToPage();
   const switcher = element(
-    "button",
-    { type: "button", id: "setup-lang", class: "lang", lang: other, "aria-label": t("lang_toggle_label") },
-    t("lang_toggle"),
+    "select",
+    { id: "setup-lang", class: "lang", "aria-label": t("lang_label") },
+    ...LANGS.map((code) =>
+      element("option", { value: code, lang: code, dir: code === "ar" ? "rtl" : "ltr" }, LANG_NAMES[code]),
+    ),
   );
-  switcher.addEventListener("click", () => {
-    setLang(other);
+  switcher.value = getLang();
+  switcher.addEventListener("change", () => {
+    setLang(switcher.value);
     window.location.reload(); // the screen is built once, in one language
   });
   const section = element("main", { class: "till-setup", id: "till-setup" }, switcher, ...children);
