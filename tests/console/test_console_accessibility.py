@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.accessibility import axe_findings
-from tests.console.conftest import PASSWORD, new_staff
+from tests.console_pages import PASSWORD, new_staff
 from tests.payments import new_till, new_wallet
 from tests.pos_client.live import LiveServer
 from tests.system_programs import require

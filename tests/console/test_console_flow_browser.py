@@ -17,7 +17,7 @@ import xmlschema
 from playwright.sync_api import expect, sync_playwright
 
 from pos_client.tillfiles import TillFiles
-from tests.console.conftest import PASSWORD, new_staff
+from tests.console_pages import PASSWORD, new_staff
 from tests.pos_client.live import LiveServer
 from tests.system_programs import require
 from wallet_server import clock

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyotp
 from sqlalchemy import select
 
-from tests.console.conftest import PASSWORD, log_in, new_staff
+from tests.console_pages import PASSWORD, log_in, new_staff
 from wallet_server.audit.models import AuditEntry
 from wallet_server.console.i18n import catalogue
 from wallet_server.shops.operations import add_shop

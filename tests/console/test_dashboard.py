@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.accessibility import axe_findings
-from tests.console.conftest import PASSWORD, new_staff
 from tests.console.test_core import audit_rows
+from tests.console_pages import PASSWORD, new_staff
 from tests.pos_client.live import LiveServer
 from tests.reports.fund import SmallFund, ThreeMonths, at
 from tests.system_programs import require

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import Rule
 
-from tests.console.conftest import ConsoleClient
+from tests.console_pages import ConsoleClient
 from tests.payments import new_till, new_wallet
 from tests.pos.test_devices_and_conflicts import double_spend
 from tests.reimbursements.shopping import GOOD_IBAN, pay_through_api, set_bank_details

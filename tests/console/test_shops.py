@@ -9,8 +9,8 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
-from tests.console.conftest import ConsoleClient, log_in, new_staff
 from tests.console.test_core import audit_rows
+from tests.console_pages import ConsoleClient, log_in, new_staff
 from tests.payments import new_signing_key, payment_app
 from wallet_server.pos.models import PosDevice
 from wallet_server.shops.models import Shop, ShopDecision

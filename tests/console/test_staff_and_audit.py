@@ -4,8 +4,8 @@ import csv
 import io
 import re
 
-from tests.console.conftest import PASSWORD, log_in
 from tests.console.test_core import audit_rows
+from tests.console_pages import PASSWORD, log_in
 from wallet_server.users.models import Role
 
 

@@ -20,8 +20,10 @@ DATA_FOLDERS = [
     "wallet_server/till_web/static",
     "pos_client/static",
     "wallet_server/console/static",
-    "wallet_server/console/templates",
     "wallet_server/migrations",
+    "wallet_server/translations",
+    # every slice's own templates, and the console's
+    *sorted(str(folder.relative_to(REPO)) for folder in REPO.glob("wallet_server/*/templates")),
 ]
 #: named here too, so that an emptied or moved folder cannot pass unseen
 NAMED_FILES = [
@@ -35,6 +37,7 @@ NAMED_FILES = [
     "pos_client/static/index.html",
     "pos_client/static/vendor/qr-scanner/qr-scanner.min.js",
     "wallet_server/console/templates/console/base.html",
+    "wallet_server/vouchers/templates/console/vouchers/sheet.html",
     "wallet_server/console/static/console.css",
     "wallet_server/alembic.ini",
     "wallet_server/migrations/env.py",

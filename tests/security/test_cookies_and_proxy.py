@@ -3,7 +3,7 @@ rate limits see with and without CAISSE_TRUSTED_PROXIES."""
 
 from flask import Flask, Response
 
-from tests.console.conftest import log_in
+from tests.console_pages import log_in
 from tests.security.conftest import WRONG, api_login, new_user
 from wallet_server.web.security.cookies import hardened
 

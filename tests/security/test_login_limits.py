@@ -3,7 +3,7 @@
 
 import re
 
-from tests.console.conftest import log_in
+from tests.console_pages import log_in
 from tests.security.conftest import PASSWORD, WRONG, api_login, client_from, new_user, totp
 from wallet_server.config import RateLimitSettings
 

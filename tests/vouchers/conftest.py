@@ -1,4 +1,5 @@
-"""A funded participant and a signing key, built with the real services."""
+"""A funded participant and a signing key, built with the real services; the console's
+fixtures for the vouchers' pages."""
 
 import uuid
 from datetime import datetime
@@ -7,6 +8,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from paytoken import SigningKey
+from tests.console_pages import console_app, console_login, console_overrides
 from tests.factories import fund
 from tests.factories import participant as new_participant
 from wallet_server import clock
@@ -23,6 +25,8 @@ from wallet_server.tokens.operations import current_signing_key, rotate_signing_
 from wallet_server.vouchers.models import Voucher
 
 SETTINGS = TokenSettings()
+#: the console's fixtures, for test_pages.py
+__all__ = ["console_app", "console_login", "console_overrides"]
 
 
 @pytest.fixture

@@ -4,12 +4,14 @@ import importlib
 import pkgutil
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from flask import Flask, Response, redirect, render_template, request, url_for
+from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
@@ -48,12 +50,22 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+#: the slices that hold their own console pages (`pages.py`) and templates (`templates/`)
+SLICES_WITH_PAGES = ("wallet_server.vouchers",)
+
+
 @cache
 def _load_views() -> None:
-    """Import every section once: importing attaches its routes to the blueprint."""
-
+    """Import every section once: importing attaches its routes to the blueprint. A slice's
+    own pages come the same way, and its templates join the console's (same names,
+    `console/<section>/…`), so that a slice's folder holds its whole console section."""
     for module_info in pkgutil.iter_modules(views.__path__):
         importlib.import_module(f"{views.__name__}.{module_info.name}")
+    folders = [Path(console.root_path) / "templates"]
+    for slice_name in SLICES_WITH_PAGES:
+        pages = importlib.import_module(f"{slice_name}.pages")
+        folders.append(Path(pages.__file__ or "").parent / "templates")
+    console.jinja_loader = ChoiceLoader([FileSystemLoader(folder) for folder in folders])
 
 
 def register_console(app: Flask) -> None:

@@ -1,5 +1,6 @@
-"""Paper vouchers of a participant: issue a sheet (after a confirmation), print it, follow
-each voucher, cancel one or the rest of a sheet. Linked from the participant page."""
+"""The vouchers' console pages: issue a participant's sheet (after a confirmation), print it,
+follow each voucher, cancel one or the rest of a sheet. Linked from the participant page; the
+templates are in `templates/console/vouchers/`, beside this module."""
 
 from datetime import date, datetime, timedelta
 
