@@ -1,10 +1,9 @@
-"""Base of every domain refusal outside the ledger: a stable code and details."""
+"""`DomainError`, the name the feature packages give the base of their refusals.
 
-from typing import Any
+It is `wallet_server.refusals.Refusal` itself, not a subclass of it: there is one kind of
+refusal, the ledger's included.
+"""
 
+from wallet_server.refusals import Refusal
 
-class DomainError(Exception):
-    def __init__(self, code: str, **details: Any) -> None:
-        self.code = code
-        self.details = details
-        super().__init__(f"{code}: {details}" if details else code)
+DomainError = Refusal

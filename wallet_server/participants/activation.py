@@ -5,8 +5,10 @@ works once; the phone receives a device credential, stored hashed here. The app'
 reaches the server: it only unlocks the credential on the phone.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -22,7 +24,7 @@ CODE_LENGTH = 12
 
 
 class ActivationError(DomainError):
-    pass
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_active": 403}
 
 
 @dataclass(frozen=True)

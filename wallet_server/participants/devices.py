@@ -1,7 +1,9 @@
 """A participant's bound devices: the credential a phone (or the PWA) presents to the API."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +16,10 @@ from wallet_server.tokens.models import ParticipantDevice
 
 
 class DeviceError(DomainError):
-    pass
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "authentication_required": 401,
+        "participant_not_active": 403,
+    }
 
 
 @dataclass(frozen=True)

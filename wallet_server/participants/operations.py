@@ -2,9 +2,10 @@
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,8 @@ class Enrollment:
 
 class EnrollmentError(DomainError):
     """Refused enrollment data; `row` is the CSV line (1 = header)."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_found": 404}
 
     def __init__(
         self,

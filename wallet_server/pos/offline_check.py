@@ -9,8 +9,10 @@ back-dates a payment, replays a code or exceeds its limits gets a refusal, recor
 `RefusedCapture` for coordinators, and no money.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -28,6 +30,8 @@ from wallet_server.tokens.operations import all_keys
 class CaptureRefused(DomainError):
     """An offline payment refused and recorded for coordinators: the caller commits the
     record (the refusal is the answer, not a failure) and answers the till with `code`."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {"token_already_used": 409}
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Pairing a till: a one-time code (15 minutes) exchanged once for a device credential."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,7 +22,7 @@ LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
 class PairingError(DomainError):
-    pass
+    STATUS: ClassVar[Mapping[str, int]] = {"device_not_recognized": 401, "device_not_found": 404}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ guessed PIN pays at most the cap.
 """
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
+from typing import ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -35,11 +37,16 @@ _hasher = PasswordHasher()
 
 
 class PinError(DomainError):
-    #: keep what the service wrote (the failure count) although the request is refused
-    persist = False
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "wrong_pin": 403,
+        "participant_not_active": 403,
+        "participant_not_found": 404,
+        "pin_locked": 423,
+    }
 
 
 class WrongPin(PinError):
+    #: keep what the service wrote (the failure count) although the request is refused
     persist = True
 
 

@@ -8,9 +8,10 @@ if it must: the only path that may) and a conflict opens for coordinators.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import ClassVar, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,7 +51,15 @@ Mode = Literal["online", "offline"]
 
 
 class RedemptionError(DomainError):
-    pass
+    """A refused redemption; a pay code's own refusals (`paytoken.TokenError`, which knows
+    nothing of the server) are raised again as this, with their code."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "shop_not_approved": 403,
+        "redemption_not_found": 404,
+        "idempotency_conflict": 409,
+        "token_already_used": 409,
+    }
 
 
 @dataclass(frozen=True)

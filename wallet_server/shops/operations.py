@@ -1,7 +1,8 @@
 """Shops: application, committee approval or suspension, directory data."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from wallet_server.whole_numbers import MAX_ID, whole_number
 
 
 class ShopError(DomainError):
-    pass
+    STATUS: ClassVar[Mapping[str, int]] = {"shop_not_found": 404}
 
 
 def add_shop(

@@ -2,8 +2,10 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
@@ -37,7 +39,7 @@ from wallet_server.tokens.models import IssuedToken, SigningKeyRecord
 
 
 class TokenIssueError(DomainError):
-    pass
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_active": 403, "too_many_tokens": 409}
 
 
 def rotate_signing_key(

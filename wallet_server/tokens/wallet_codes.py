@@ -1,6 +1,8 @@
 """A participant's own pay codes: which still hold money, and cancelling an unused one."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +14,10 @@ from wallet_server.ledger import OpenHold, lock_accounts, void_hold
 from wallet_server.participants.models import Participant
 from wallet_server.tokens.blocklist import revoke
 from wallet_server.tokens.models import IssuedToken
+
+
+class WalletCodeError(DomainError):
+    STATUS: ClassVar[Mapping[str, int]] = {"token_not_found": 404, "token_not_outstanding": 409}
 
 
 def outstanding_codes(session: Session, participant: Participant) -> list[IssuedToken]:
@@ -36,7 +42,7 @@ def cancel_code(
     as for any code used twice)."""
     issued = session.get(IssuedToken, token_id)
     if issued is None or issued.participant_id != participant.id or issued.kind != "code":
-        raise DomainError("token_not_found")
+        raise WalletCodeError("token_not_found")
     actor = f"participant:{participant.public_id}"
     release_token(session, issued, actor=actor, reason="cancelled by the participant", now=now)
     return issued
@@ -55,7 +61,7 @@ def release_token(
     clearing = fund_account(session, FundAccount.CLEARING)
     lock_accounts(session, [issued.account_id, clearing.id])
     if session.get(OpenHold, issued.hold_id, populate_existing=True) is None:
-        raise DomainError("token_not_outstanding")  # used meanwhile, or cancelled already
+        raise WalletCodeError("token_not_outstanding")  # used meanwhile, or cancelled already
     now = now or clock.now()
     void_hold(
         session,

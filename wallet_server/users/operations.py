@@ -2,8 +2,10 @@
 
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import pyotp
 from argon2 import PasswordHasher
@@ -27,6 +29,13 @@ TOTP_WINDOW = 1
 class AuthError(DomainError):
     """Refused login or session. One code for every credential failure, so that a refusal
     never tells an attacker which of username, password or code was wrong."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "invalid_credentials": 401,
+        "session_expired": 401,
+        "forbidden": 403,
+        "username_taken": 409,
+    }
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ redeems it as it redeems a phone's code, and cancelling one is cancelling that c
 """
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,7 +41,7 @@ MAX_VOUCHERS_PER_SHEET = 40
 
 
 class VoucherError(DomainError):
-    pass
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_active": 403}
 
 
 def issue_sheet(
