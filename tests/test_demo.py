@@ -31,7 +31,6 @@ from wallet_server.demo.calendar import DemoYear, year_ending
 from wallet_server.demo.events import Allocation as AllocationEvent
 from wallet_server.demo.events import Launch, OfflinePayment, OnlinePayment, Payout, TillsOn
 from wallet_server.demo.plan import plan_year
-from wallet_server.errors import DomainError
 from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger import Account, verify
 from wallet_server.models import Base
@@ -41,6 +40,7 @@ from wallet_server.participants.devices import participant_for_credential
 from wallet_server.participants.history import movements
 from wallet_server.participants.operations import Enrollment, enroll
 from wallet_server.pos.models import Conflict, Redemption, Refund
+from wallet_server.refusals import Refusal
 from wallet_server.reimbursements.models import PayoutBatch
 from wallet_server.reimbursements.statements import Period, shop_statement
 from wallet_server.reports.evaluation import TOTAL, evaluation
@@ -377,7 +377,7 @@ def test_the_demo_needs_an_empty_fund(sessions, tmp_path):
     with sessions() as session:
         enroll(session, Enrollment(enrolled_month="2026-01"), actor="test")
         session.commit()
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(Refusal) as refused:
         seed_demo(sessions, password="a long demo password", keystore=KeyStore(tmp_path))
     assert refused.value.code == "demo_needs_an_empty_fund"
     with sessions() as session:

@@ -9,7 +9,6 @@ from paytoken import verify_token
 from tests.vouchers.conftest import SETTINGS, new_device, redeem_voucher, wallet_of
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.ledger import (
     LedgerError,
     OpenHold,
@@ -19,6 +18,7 @@ from wallet_server.ledger import (
 )
 from wallet_server.participants.models import ParticipantStatus
 from wallet_server.pos.redemption import RedemptionError
+from wallet_server.refusals import Refusal
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import BlocklistEntry, IssuedToken
 from wallet_server.tokens.operations import issue_pay_code, published_keyset, rotate_signing_key
@@ -122,7 +122,7 @@ def test_vouchers_do_not_keep_the_phone_from_getting_pay_codes(session, person, 
         issue_pay_code(session, person, signer=signer, settings=settings, offline=True)
     listed = outstanding_codes(session, person)
     assert [code.kind for code in listed] == ["code"] * 3
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(Refusal) as refused:
         issue_pay_code(session, person, signer=signer, settings=settings)
     assert refused.value.code == "too_many_tokens"  # the phone's own limit still holds
     assert wallet_of(session, person).available == 10_000 - 5_000 - 3_000
@@ -150,7 +150,7 @@ def test_a_cancelled_voucher_frees_its_money_and_is_refused_at_the_till(session,
 
 def test_the_phone_cannot_cancel_a_paper_voucher(session, person, signer):
     voucher = printable_vouchers(session, _issue(session, person, signer, count=1))[0]
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(Refusal) as refused:
         cancel_code(session, person, voucher.token_id)
     assert refused.value.code == "token_not_found"
 

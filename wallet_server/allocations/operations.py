@@ -22,7 +22,6 @@ from wallet_server.allocations.models import (
     RunStatus,
 )
 from wallet_server.allocations.policy import PolicyTerms, allocation_for
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import (
     TransferRequest,
@@ -34,13 +33,14 @@ from wallet_server.ledger.bulk import insert_rows
 from wallet_server.months import parse_month
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.pos.conflicts import close_recovered
+from wallet_server.refusals import Refusal
 
 CHUNK_SIZE = 1000
 #: called after each chunk with (participants done, participants in all)
 Progress = Callable[[int, int], None]
 
 
-class AllocationError(DomainError):
+class AllocationError(Refusal):
     pass
 
 

@@ -22,13 +22,10 @@ from apiflask import HTTPError
 from flask import g, request
 from werkzeug.exceptions import HTTPException
 
-from paytoken import TokenError
 from wallet_server.api.staff import staff_auth
 from wallet_server.audit.operations import Snapshot, record_action
-from wallet_server.errors import DomainError
-from wallet_server.ledger import LedgerError
+from wallet_server.refusals import Refusal
 from wallet_server.users.models import User
-from wallet_server.web.errors import status_for
 from wallet_server.web.request import db_session
 from wallet_server.web.security.rate_limits import typed_username
 
@@ -95,10 +92,8 @@ def audit_done(
 
 def _refusal(error: Exception) -> tuple[int | None, str]:
     """The HTTP status and code the error handlers will answer, if it is a refusal (4xx)."""
-
-    if isinstance(error, DomainError | LedgerError | TokenError):
-        code = error.code
-        status = status_for(code)
+    if isinstance(error, Refusal):
+        code, status = error.code, error.status
     elif isinstance(error, HTTPError):
         code, status = "bad_request", error.status_code
     elif isinstance(error, HTTPException):

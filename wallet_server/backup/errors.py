@@ -1,7 +1,7 @@
 """The refusals of backup and restore: stable codes, worded in wallet_server.messages."""
 
-from wallet_server.errors import DomainError
+from wallet_server.refusals import Refusal
 
 
-class BackupError(DomainError):
+class BackupError(Refusal):
     pass

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wallet_server.config import Settings, cli_actor
 from wallet_server.db import make_engine, make_session_factory
-from wallet_server.errors import DomainError
-from wallet_server.ledger import LedgerError, run_in_transaction
+from wallet_server.ledger import run_in_transaction
 from wallet_server.messages import bilingual
+from wallet_server.refusals import Refusal
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,7 +59,7 @@ def refusals_as_messages(command: F) -> F:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except (DomainError, LedgerError) as error:
+        except Refusal as error:
             click.echo(f"Refusé / Refused: {bilingual(error.code)} [{error.code}]", err=True)
             details = {k: v for k, v in error.details.items() if v is not None}
             if details:

@@ -32,10 +32,9 @@ from wallet_server.console.i18n import (
 )
 from wallet_server.console.nav import entries_for
 from wallet_server.db import is_unstorable_text
-from wallet_server.errors import DomainError
-from wallet_server.ledger import LedgerError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
+from wallet_server.refusals import Refusal
 
 #: how the console writes a day (CLDR patterns), as it always has: day first in French
 DAY_PATTERN = {"fr": "dd/MM/yyyy", "en": "yyyy-MM-dd"}
@@ -148,9 +147,8 @@ def forbidden(error: ConsoleForbidden) -> tuple[str, int]:
     return render_template("console/error.html", status=403, text=t("error.forbidden")), 403
 
 
-@console.errorhandler(DomainError)
-@console.errorhandler(LedgerError)
-def refused(error: DomainError) -> tuple[str, int]:
+@console.errorhandler(Refusal)
+def refused(error: Refusal) -> tuple[str, int]:
     status = 404 if error.code.endswith("not_found") else 422
     return render_template("console/error.html", status=status, text=refusal_text(error)), status
 

@@ -11,8 +11,8 @@ from functools import cache
 from flask import Flask, current_app, flash, g, request, session
 from flask_babel import Babel
 
-from wallet_server.errors import DomainError
 from wallet_server.messages import TRANSLATIONS, message, translations, wording
+from wallet_server.refusals import Refusal
 
 LANGS = ("fr", "en")
 LANG_KEY = "lang"
@@ -64,7 +64,7 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def refusal_text(error: DomainError) -> str:
+def refusal_text(error: Refusal) -> str:
     return message(error.code, current_lang())
 
 

@@ -17,14 +17,14 @@ from wallet_server.contributions.models import (
     PaymentMethod,
     Subsidy,
 )
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import TransferRequest, transfer
 from wallet_server.months import months_between, parse_month
 from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.refusals import Refusal
 
 
-class ContributionError(DomainError):
+class ContributionError(Refusal):
     pass
 
 

@@ -21,10 +21,12 @@ from wallet_server.demo.calendar import year_ending
 from wallet_server.demo.cast import DEMO_ADMIN, DEMO_SHOPS, DEMO_STAFF
 from wallet_server.demo.plan import plan_year
 from wallet_server.demo.seeding import MonthFigures, Seeding
-from wallet_server.errors import DomainError
 from wallet_server.ledger import run_in_transaction
 from wallet_server.participants.models import Participant
+from wallet_server.participants.operations import EnrollmentError
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
+from wallet_server.shops.operations import ShopError
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import SigningKeyRecord
 from wallet_server.users.operations import NewUser
@@ -102,14 +104,14 @@ def _refuse_unless_empty(session: Session) -> None:
     is refused."""
     for model in (SigningKeyRecord, Shop, Participant):
         if session.scalar(select(model).limit(1)) is not None:
-            raise DomainError("demo_needs_an_empty_fund")
+            raise Refusal("demo_needs_an_empty_fund")
 
 
 def first_shop(session: Session) -> Shop:
     """The demo's first shop (La Cagette): the one whose till the demo runs."""
     shop = session.scalar(select(Shop).order_by(Shop.id).limit(1))
     if shop is None:
-        raise DomainError("shop_not_found")
+        raise ShopError("shop_not_found")
     return shop
 
 
@@ -117,5 +119,5 @@ def first_participant(session: Session) -> Participant:
     """The demo's first participant: the one whose phone the demo activates."""
     participant = session.scalar(select(Participant).order_by(Participant.id).limit(1))
     if participant is None:
-        raise DomainError("participant_not_found")
+        raise EnrollmentError("participant_not_found")
     return participant

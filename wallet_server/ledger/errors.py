@@ -1,9 +1,16 @@
-"""Ledger refusals. Each carries a stable machine code; wording lives in wallet_server.messages."""
+"""Ledger refusals. Each carries a stable machine code; wording lives in wallet_server.messages.
 
-from typing import Any
+The ledger imports nothing else of the application: `wallet_server.refusals` is the shared
+kernel every refusal is built on.
+"""
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from wallet_server.refusals import Refusal
 
 
-class LedgerError(Exception):
+class LedgerError(Refusal):
     """A refused ledger operation. `code` is stable and documented; `details` help the caller."""
 
     CODES = frozenset(
@@ -22,10 +29,15 @@ class LedgerError(Exception):
             "invalid_request",
         }
     )
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "account_not_found": 404,
+        "hold_not_found": 404,
+        "idempotency_conflict": 409,
+        "hold_already_resolved": 409,
+        "account_exists": 409,
+    }
 
     def __init__(self, code: str, **details: Any) -> None:
         if code not in self.CODES:
             raise ValueError(f"unknown ledger error code {code!r}")
-        self.code = code
-        self.details = details
-        super().__init__(f"{code}: {details}" if details else code)
+        super().__init__(code, **details)

@@ -5,24 +5,26 @@ works once; the phone receives a device credential, stored hashed here. The app'
 reaches the server: it only unlocks the credential on the phone.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
 from wallet_server.credentials import digest, new_short_code
-from wallet_server.errors import DomainError
 from wallet_server.one_time_codes import claim_code
 from wallet_server.participants.devices import BoundDevice, bind_device
 from wallet_server.participants.models import ActivationCode, Participant, ParticipantStatus
+from wallet_server.refusals import Refusal
 
 ACTIVATION_DAYS = 7
 CODE_LENGTH = 12
 
 
-class ActivationError(DomainError):
-    pass
+class ActivationError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_active": 403}
 
 
 @dataclass(frozen=True)

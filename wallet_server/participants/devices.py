@@ -1,20 +1,25 @@
 """A participant's bound devices: the credential a phone (or the PWA) presents to the API."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
 from wallet_server.credentials import digest, new_credential
-from wallet_server.errors import DomainError
 from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.refusals import Refusal
 from wallet_server.tokens.models import ParticipantDevice
 
 
-class DeviceError(DomainError):
-    pass
+class DeviceError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "authentication_required": 401,
+        "participant_not_active": 403,
+    }
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from wallet_server.errors import DomainError
 from wallet_server.ledger import Transfer, TransferPhase
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import Redemption
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
 
 _KINDS = {
@@ -57,7 +57,7 @@ def movements(
         except ValueError:
             at = None
         if at is None or at.tzinfo is None:
-            raise DomainError("invalid_request", field="before")
+            raise Refusal("invalid_request", field="before")
         query = query.where(
             or_(
                 Transfer.created_at < at,

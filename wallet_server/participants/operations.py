@@ -2,20 +2,21 @@
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.errors import DomainError
 from wallet_server.fund import wallet_code
 from wallet_server.ledger import Account
 from wallet_server.months import parse_month
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.public_ids import new_public_id
+from wallet_server.refusals import Refusal
 
 MAX_HOUSEHOLD = 20
 
@@ -29,8 +30,10 @@ class Enrollment:
     contribution_level: int | None = None
 
 
-class EnrollmentError(DomainError):
+class EnrollmentError(Refusal):
     """Refused enrollment data; `row` is the CSV line (1 = header)."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_found": 404}
 
     def __init__(
         self,

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from paytoken import PaymentClaims
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import (
     HoldPost,
@@ -33,6 +32,7 @@ from wallet_server.pos.redemption import (
     redemption_digest,
     verified_claims,
 )
+from wallet_server.refusals import Refusal
 from wallet_server.settlement import hold_expiry, payment_transfer_id, redemption_transfer_id
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.models import BlocklistEntry, IssuedToken
@@ -132,7 +132,7 @@ def _plain_candidates(
             continue  # a retry: the per-redemption path answers it
         try:
             claims = verified_claims(request, keyset, settings, now)
-        except DomainError:
+        except Refusal:
             continue
         if request.amount_cents <= claims.cap_cents:
             verified.append((request, claims))

@@ -22,17 +22,17 @@ from sqlalchemy.orm import Session
 
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import Account, Transfer, TransferRequest, create_transfers, lock_accounts
 from wallet_server.participants.models import Participant
 from wallet_server.pos.limits import worst_case_exposure_cents
 from wallet_server.pos.models import Conflict, Redemption
+from wallet_server.refusals import Refusal
 from wallet_server.settlement import ConflictStep, conflict_reference, conflict_transfer_id
 from wallet_server.shops.models import Shop
 
 
-class ConflictError(DomainError):
+class ConflictError(Refusal):
     pass
 
 

@@ -9,8 +9,10 @@ back-dates a payment, replays a code or exceeds its limits gets a refusal, recor
 `RefusedCapture` for coordinators, and no money.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -18,16 +20,18 @@ from sqlalchemy.orm import Session
 from offline_rules import Capture, OfflineLimits, OfflineWindow, judge_offline
 from paytoken import Blocklist, PaymentClaims, TokenError, unverified_claims
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.pos.models import PosDevice, Redemption, RefusedCapture
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.models import BlocklistEntry
 from wallet_server.tokens.operations import all_keys
 
 
-class CaptureRefused(DomainError):
+class CaptureRefused(Refusal):
     """An offline payment refused and recorded for coordinators: the caller commits the
     record (the refusal is the answer, not a failure) and answers the till with `code`."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {"token_already_used": 409}
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Pairing a till: a one-time code (15 minutes) exchanged once for a device credential."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,18 +11,18 @@ from sqlalchemy.orm import Session
 from wallet_server import clock
 from wallet_server.config import TillSettings
 from wallet_server.credentials import digest, new_credential, new_short_code
-from wallet_server.errors import DomainError
 from wallet_server.one_time_codes import claim_code
 from wallet_server.pos.limits import record_contact
 from wallet_server.pos.models import PairingCode, PosDevice
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
 
 PAIRING_MINUTES = 15
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
-class PairingError(DomainError):
-    pass
+class PairingError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {"device_not_recognized": 401, "device_not_found": 404}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ guessed PIN pays at most the cap.
 """
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
+from typing import ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from wallet_server import clock
 from wallet_server.config import TillSettings
-from wallet_server.errors import DomainError
 from wallet_server.ledger import TransferRequest, lock_accounts, transfer
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.pos.models import PosDevice, Redemption
@@ -28,6 +29,7 @@ from wallet_server.pos.redemption import (
     request_digest,
 )
 from wallet_server.public_ids import normalize_public_id
+from wallet_server.refusals import Refusal
 from wallet_server.settlement import payment_transfer_id
 
 PIN_ATTEMPTS = 5
@@ -35,12 +37,17 @@ _PIN = re.compile(r"\d{4,6}")
 _hasher = PasswordHasher()
 
 
-class PinError(DomainError):
-    #: keep what the service wrote (the failure count) although the request is refused
-    persist = False
+class PinError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "wrong_pin": 403,
+        "participant_not_active": 403,
+        "participant_not_found": 404,
+        "pin_locked": 423,
+    }
 
 
 class WrongPin(PinError):
+    #: keep what the service wrote (the failure count) although the request is refused
     persist = True
 
 

@@ -8,9 +8,10 @@ if it must: the only path that may) and a conflict opens for coordinators.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import ClassVar, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,6 @@ from offline_rules import OfflineRefusal
 from paytoken import Keyset, PaymentClaims, TokenError, verify_token
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import (
     OpenHold,
@@ -41,6 +41,7 @@ from wallet_server.pos.offline_check import (
     refused_before,
     till_stretch,
 )
+from wallet_server.refusals import Refusal
 from wallet_server.settlement import hold_expiry, payment_transfer_id, redemption_transfer_id
 from wallet_server.shops.models import Shop, ShopStatus
 from wallet_server.tokens.blocklist import blocklist_for
@@ -50,8 +51,16 @@ from wallet_server.tokens.operations import all_keys
 Mode = Literal["online", "offline"]
 
 
-class RedemptionError(DomainError):
-    pass
+class RedemptionError(Refusal):
+    """A refused redemption; a pay code's own refusals (`paytoken.TokenError`, which knows
+    nothing of the server) are raised again as this, with their code."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "shop_not_approved": 403,
+        "redemption_not_found": 404,
+        "idempotency_conflict": 409,
+        "token_already_used": 409,
+    }
 
 
 @dataclass(frozen=True)

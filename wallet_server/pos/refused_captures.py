@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.errors import DomainError
 from wallet_server.pos.models import PosDevice, RefusedCapture
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
 
 
-class RefusedCaptureError(DomainError):
+class RefusedCaptureError(Refusal):
     pass
 
 

@@ -12,11 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from paytoken import TokenError
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
-from wallet_server.ledger import LedgerError
 from wallet_server.pos.bulk import redeem_plain
 from wallet_server.pos.models import PosDevice, Redemption
 from wallet_server.pos.offline_check import lock_till_and_shop, till_stretch
@@ -27,6 +24,7 @@ from wallet_server.pos.redemption import (
     judged_offline,
     redeem,
 )
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
 
 MAX_BATCH = 100
@@ -72,7 +70,7 @@ def redeem_batch(
         savepoint = session.begin_nested()
         try:
             receipt = redeem(session, device, request, settings=settings, now=now)
-        except (DomainError, LedgerError, TokenError) as error:
+        except Refusal as error:
             savepoint.rollback()
             outcomes.append(BatchOutcome(request.redemption_id, refusal=error.code))
             continue
@@ -109,7 +107,7 @@ def _judge_offline_captures(
             claims = judged_offline(
                 session, device, shop, request, settings=settings, now=now, stretch=stretch
             )
-        except DomainError as refusal:  # CaptureRefused, or the id reused for another body
+        except Refusal as refusal:  # CaptureRefused, or the id reused for another body
             refused[request.redemption_id] = refusal.code
             continue
         stretch.counted(request.amount_cents, claims.token_id.hex())

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
-from wallet_server.errors import DomainError
+from wallet_server.refusals import Refusal
 
 #: SEPA allows 70 characters for a creditor's name
 MAX_HOLDER_LENGTH = 70
 
 
-class BankDetailsError(DomainError):
+class BankDetailsError(Refusal):
     pass
 
 

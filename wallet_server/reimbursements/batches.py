@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import Transfer, TransferRequest, create_transfers, lock_accounts
+from wallet_server.refusals import Refusal
 from wallet_server.reimbursements.dues import (
     ExcludedShop,
     PayableDue,
@@ -30,7 +30,7 @@ from wallet_server.shops.models import Shop
 SEPA_ID_LENGTH = 35
 
 
-class PayoutError(DomainError):
+class PayoutError(Refusal):
     pass
 
 

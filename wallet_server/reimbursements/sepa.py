@@ -13,7 +13,7 @@ from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError
 from text_unidecode import unidecode
 
-from wallet_server.errors import DomainError
+from wallet_server.refusals import Refusal
 from wallet_server.reimbursements.batches import BatchLine
 from wallet_server.reimbursements.models import PayoutBatch
 from wallet_server.reimbursements.settings import FundBankAccount
@@ -25,7 +25,7 @@ NAME_LENGTH = 70
 REMITTANCE_LENGTH = 140
 
 
-class SepaFileError(DomainError):
+class SepaFileError(Refusal):
     pass
 
 

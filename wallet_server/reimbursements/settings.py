@@ -8,7 +8,7 @@ needs none of them, and a missing or wrong one is then reported to the admin by 
 from dataclasses import dataclass
 
 from wallet_server.config import FundAccountSettings
-from wallet_server.errors import DomainError
+from wallet_server.refusals import Refusal
 from wallet_server.reimbursements.bank import BankDetails, BankDetailsError, checked_bank_details
 
 NAME_VARIABLE = FundAccountSettings.VARIABLES["name"]
@@ -26,7 +26,7 @@ _VARIABLE_OF_REFUSAL = {
 }
 
 
-class FundBankError(DomainError):
+class FundBankError(Refusal):
     pass
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import Subquery, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.errors import DomainError
 from wallet_server.ledger import Account, Transfer
+from wallet_server.refusals import Refusal
 from wallet_server.reimbursements.disputes import Disputed, disputed_by_shop, held_cents
 from wallet_server.shops.models import Shop
 
@@ -22,7 +22,7 @@ POSTED_PHASES = ("single", "post")
 PAYMENT, REFUND, PAYOUT = "payment", "refund", "payout"
 
 
-class StatementError(DomainError):
+class StatementError(Refusal):
     pass
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from wallet_server import clock
-from wallet_server.errors import DomainError
 from wallet_server.months import (
     first_day,
     month_count,
@@ -13,13 +12,14 @@ from wallet_server.months import (
     next_month,
     parse_month,
 )
+from wallet_server.refusals import Refusal
 
 #: five years of months: enough to compare a scheme's years, small enough for one page
 MAX_MONTHS = 60
 DEFAULT_MONTHS = 12
 
 
-class ReportError(DomainError):
+class ReportError(Refusal):
     pass
 
 

@@ -1,22 +1,23 @@
 """Shops: application, committee approval or suspension, directory data."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.errors import DomainError
 from wallet_server.fund import shop_code
 from wallet_server.ledger import create_account
 from wallet_server.public_ids import new_public_id
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import SHOP_TRANSITIONS, Shop, ShopStatus
 from wallet_server.whole_numbers import MAX_ID, whole_number
 
 
-class ShopError(DomainError):
-    pass
+class ShopError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {"shop_not_found": 404}
 
 
 def add_shop(

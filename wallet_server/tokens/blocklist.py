@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 from paytoken import Blocklist, PaymentClaims
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.ledger import run_in_transaction
 from wallet_server.ledger.sweeper import sweep_all
 from wallet_server.pos.models import PosDevice
+from wallet_server.refusals import Refusal
 from wallet_server.tokens.models import BlocklistEntry, IssuedToken
 
 PAGE_SIZE = 1000
 
 
-class BlocklistError(DomainError):
+class BlocklistError(Refusal):
     pass
 
 

@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from paytoken import SigningKey
-from wallet_server.errors import DomainError
+from wallet_server.refusals import Refusal
 
 
-class KeyStoreError(DomainError):
+class KeyStoreError(Refusal):
     pass
 
 

@@ -2,8 +2,10 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import func, select
@@ -20,7 +22,6 @@ from paytoken import (
 from paytoken.keys import raw_public_bytes
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import (
     Account,
@@ -32,13 +33,14 @@ from wallet_server.ledger import (
     transfer,
 )
 from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.refusals import Refusal
 from wallet_server.settlement import hold_expiry, token_hold_id
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.models import IssuedToken, SigningKeyRecord
 
 
-class TokenIssueError(DomainError):
-    pass
+class TokenIssueError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_active": 403, "too_many_tokens": 409}
 
 
 def rotate_signing_key(

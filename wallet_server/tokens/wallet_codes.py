@@ -1,18 +1,24 @@
 """A participant's own pay codes: which still hold money, and cancelling an unused one."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import OpenHold, lock_accounts, void_hold
 from wallet_server.participants.models import Participant
+from wallet_server.refusals import Refusal
 from wallet_server.settlement import cancel_transfer_id
 from wallet_server.tokens.blocklist import revoke
 from wallet_server.tokens.models import IssuedToken
+
+
+class WalletCodeError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {"token_not_found": 404, "token_not_outstanding": 409}
 
 
 def outstanding_codes(session: Session, participant: Participant) -> list[IssuedToken]:
@@ -37,7 +43,7 @@ def cancel_code(
     as for any code used twice)."""
     issued = session.get(IssuedToken, token_id)
     if issued is None or issued.participant_id != participant.id or issued.kind != "code":
-        raise DomainError("token_not_found")
+        raise WalletCodeError("token_not_found")
     actor = f"participant:{participant.public_id}"
     release_token(session, issued, actor=actor, reason="cancelled by the participant", now=now)
     return issued
@@ -56,7 +62,7 @@ def release_token(
     clearing = fund_account(session, FundAccount.CLEARING)
     lock_accounts(session, [issued.account_id, clearing.id])
     if session.get(OpenHold, issued.hold_id, populate_existing=True) is None:
-        raise DomainError("token_not_outstanding")  # used meanwhile, or cancelled already
+        raise WalletCodeError("token_not_outstanding")  # used meanwhile, or cancelled already
     now = now or clock.now()
     void_hold(
         session,

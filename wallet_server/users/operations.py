@@ -2,8 +2,10 @@
 
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 import pyotp
 from argon2 import PasswordHasher
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from wallet_server import clock
 from wallet_server.credentials import digest, new_credential
-from wallet_server.errors import DomainError
+from wallet_server.refusals import Refusal
 from wallet_server.users.models import ApiSession, Role, User
 
 _hasher = PasswordHasher()
@@ -24,9 +26,16 @@ MIN_PASSWORD_LENGTH = 10
 TOTP_WINDOW = 1
 
 
-class AuthError(DomainError):
+class AuthError(Refusal):
     """Refused login or session. One code for every credential failure, so that a refusal
     never tells an attacker which of username, password or code was wrong."""
+
+    STATUS: ClassVar[Mapping[str, int]] = {
+        "invalid_credentials": 401,
+        "session_expired": 401,
+        "forbidden": 403,
+        "username_taken": 409,
+    }
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ redeems it as it redeems a phone's code, and cancelling one is cancelling that c
 """
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,6 @@ from sqlalchemy.orm import Session
 from paytoken import FLAG_OFFLINE, PaymentClaims, SigningKey, issue_token
 from wallet_server import clock
 from wallet_server.config import TokenSettings
-from wallet_server.errors import DomainError
 from wallet_server.fund import FundAccount, fund_account
 from wallet_server.ledger import (
     LedgerError,
@@ -29,6 +29,7 @@ from wallet_server.ledger import (
 )
 from wallet_server.participants.models import Participant, ParticipantStatus
 from wallet_server.pos.models import Redemption
+from wallet_server.refusals import Refusal
 from wallet_server.settlement import (
     cancel_transfer_id,
     hold_expiry,
@@ -45,8 +46,8 @@ from wallet_server.vouchers.models import Voucher, VoucherSheet
 MAX_VOUCHERS_PER_SHEET = 40
 
 
-class VoucherError(DomainError):
-    pass
+class VoucherError(Refusal):
+    STATUS: ClassVar[Mapping[str, int]] = {"participant_not_active": 403}
 
 
 def issue_sheet(
@@ -179,7 +180,7 @@ def cancel_voucher(
     assert issued is not None  # a foreign key
     try:
         release_token(session, issued, actor=actor, reason="paper voucher cancelled", now=now)
-    except DomainError as error:
+    except Refusal as error:
         if error.code != "token_not_outstanding":
             raise
         # Judged under the wallet's lock that release_token took: no redemption is midway.

@@ -13,12 +13,11 @@ from wallet_server.console.access import FUND_STAFF, READERS, allow, audit, logg
 from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_int
 from wallet_server.console.i18n import current_lang, flash_ok, t
-from wallet_server.errors import DomainError
-from wallet_server.ledger import LedgerError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
 from wallet_server.participants.models import Participant
 from wallet_server.pos.pin import find_participant
+from wallet_server.refusals import Refusal
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import current_signing_key, wallet_account
 from wallet_server.tokens.qr import qr_svg
@@ -39,7 +38,8 @@ from wallet_server.web.request import db_session
 
 #: vouchers per printed A4 page: two columns of five
 PER_PAGE = 10
-Refusal = FormError | DomainError | LedgerError
+#: what stops a sheet being issued: a field to correct, or a refusal
+SheetRefusal = FormError | Refusal
 
 
 def _tokens() -> TokenSettings:
@@ -69,7 +69,7 @@ def participant_vouchers(public_id: str) -> str:
 
 
 def _vouchers_page(
-    public_id: str, values: dict[str, str], error: Refusal | None
+    public_id: str, values: dict[str, str], error: SheetRefusal | None
 ) -> tuple[str, int]:
     session = db_session()
     participant = find_participant(session, public_id)
@@ -89,7 +89,7 @@ def _vouchers_page(
     return page, 422 if error else 200
 
 
-def _refusal_words(error: Refusal | None) -> str | None:
+def _refusal_words(error: SheetRefusal | None) -> str | None:
     # a form error is shown next to its field; a domain refusal above the form
     if error is None or isinstance(error, FormError):
         return None
@@ -109,7 +109,7 @@ def participant_vouchers_issue(public_id: str) -> tuple[str, int] | Response:
         check_sheet_request(
             session, participant, value_cents=value, count=count, settings=_tokens()
         )
-    except (FormError, DomainError, LedgerError) as error:
+    except (FormError, Refusal) as error:
         return _vouchers_page(public_id, values, error)
     if request.form.get("confirm") != "yes":
         account = wallet_account(session, participant)

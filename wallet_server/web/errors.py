@@ -6,49 +6,28 @@ from apiflask import APIFlask, HTTPError
 from flask import Response, current_app, g, jsonify
 from werkzeug.exceptions import HTTPException
 
-from paytoken import TokenError
 from wallet_server.db import is_unstorable_text
-from wallet_server.errors import DomainError
-from wallet_server.ledger import LedgerError, is_retryable
+from wallet_server.ledger import is_retryable
 from wallet_server.messages import message, messages_for
+from wallet_server.refusals import DEFAULT_STATUS, Refusal
 
-_STATUS_BY_CODE = {
-    "invalid_credentials": 401,
-    "session_expired": 401,
+#: The web layer's own codes: what it answers by itself, around any operation (a malformed or
+#: unauthenticated request, a missing page, a limit, a busy database). A refusal raised by an
+#: operation carries its status (`Refusal.status`, declared beside the codes it raises).
+_WEB_STATUS = {
+    "bad_request": 400,
     "authentication_required": 401,
+    "device_not_recognized": 401,
     "forbidden": 403,
     "not_found": 404,
-    "account_not_found": 404,
-    "hold_not_found": 404,
-    "participant_not_found": 404,
-    "shop_not_found": 404,
     "idempotency_conflict": 409,
-    "hold_already_resolved": 409,
-    "account_exists": 409,
-    "username_taken": 409,
-    "busy_retry": 503,
-    "bad_request": 400,
-    "device_not_recognized": 401,
-    "shop_not_approved": 403,
-    "wrong_pin": 403,
-    "pin_locked": 423,
-    "token_already_used": 409,
-    "too_many_tokens": 409,
-    "redemption_not_found": 404,
-    "token_not_found": 404,
-    "token_not_outstanding": 409,
-    "device_not_found": 404,
-    "participant_not_active": 403,
-    "rate_limited": 429,
     "request_too_large": 413,
+    "rate_limited": 429,
+    "internal_error": 500,
+    "busy_retry": 503,
 }
 #: details a client may see (never internal ids or account codes)
 _PUBLIC_DETAILS = frozenset({"attempts_left", "outstanding", "max_cents"})
-
-
-def status_for(code: str) -> int:
-    """The HTTP status a refusal code is answered with (422 unless listed)."""
-    return _STATUS_BY_CODE.get(code, 422)
 
 
 def error_response(
@@ -58,6 +37,7 @@ def error_response(
     details: Any = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
+    """The JSON answer for `code`, with `status` (by default, that of a web layer's code)."""
     lang = g.get("lang", "fr")
     body: dict[str, Any] = {
         "code": code,
@@ -67,27 +47,19 @@ def error_response(
     if details:
         body["details"] = details
     response = jsonify(body)
-    response.status_code = status or status_for(code)
+    response.status_code = status or _WEB_STATUS.get(code, DEFAULT_STATUS)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
 
 
 def register_error_handlers(app: APIFlask) -> None:
-    @app.errorhandler(LedgerError)
-    def ledger_refusal(error: LedgerError) -> Response:
-        return error_response(error.code)
-
-    @app.errorhandler(TokenError)
-    def token_refusal(error: TokenError) -> Response:
-        return error_response(error.code)
-
-    @app.errorhandler(DomainError)
-    def domain_refusal(error: DomainError) -> Response:
-        if getattr(error, "persist", False):
+    @app.errorhandler(Refusal)
+    def refused(error: Refusal) -> Response:
+        if error.persist:
             g.commit_refusal = True
         details = {k: v for k, v in error.details.items() if k in _PUBLIC_DETAILS}
-        return error_response(error.code, details=details or None)
+        return error_response(error.code, error.status, details=details or None)
 
     @app.error_processor
     def http_error(error: HTTPError) -> Response:

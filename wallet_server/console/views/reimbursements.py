@@ -28,9 +28,9 @@ from wallet_server.console.forms import FormError, form_date
 from wallet_server.console.i18n import current_lang, flash_ok, refusal_text, t
 from wallet_server.console.nav import nav_entry
 from wallet_server.console.query import query_day
-from wallet_server.errors import DomainError
 from wallet_server.ledger.money import format_cents
 from wallet_server.messages import message
+from wallet_server.refusals import Refusal
 from wallet_server.reimbursements.batches import (
     BatchLine,
     NothingDue,
@@ -252,7 +252,7 @@ def reimbursements_sepa(batch_id: int) -> tuple[str, int] | Response:
     return file_download(f"virements-{batch.message_id}.xml", document, SEPA_MIMETYPE)
 
 
-def _fund_bank_refusal(error: DomainError) -> str:
+def _fund_bank_refusal(error: Refusal) -> str:
     variable = t("reimbursements.fund_variable", variable=error.details.get("variable", ""))
     return render_template(
         "console/error.html", status=422, text=f"{refusal_text(error)} {variable}"

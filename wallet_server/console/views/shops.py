@@ -19,8 +19,8 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_date, form_int, form_text
 from wallet_server.console.i18n import flash_ok, refusal_text, t
 from wallet_server.console.nav import nav_entry
-from wallet_server.errors import DomainError
 from wallet_server.ledger import Account
+from wallet_server.refusals import Refusal
 from wallet_server.shops.conventioning import (
     ADDRESS_LIMIT,
     CONTACT_LIMIT,
@@ -105,19 +105,17 @@ def shop_create() -> tuple[str, int] | Response:
     try:
         shop = add_shop(db_session(), name=form_text("name", max_length=NAME_LIMIT))
         _save_directory(shop)
-    except (FormError, DomainError) as error:
+    except (FormError, Refusal) as error:
         return _refused_form("console/shops/new.html", error, values=request.form.to_dict())
     audit("shop.apply", f"shop:{shop.public_id}", after=directory_entry(shop))
     flash_ok(t("shops.applied_ok", public_id=shop.public_id))
     return redirect(url_for("console.shop_detail", shop_public_id=shop.public_id))
 
 
-def _refused_form(
-    template: str, error: FormError | DomainError, **values: object
-) -> tuple[str, int]:
+def _refused_form(template: str, error: FormError | Refusal, **values: object) -> tuple[str, int]:
     """The form again with what to correct; 422, so the request's writes roll back."""
     form_error = error if isinstance(error, FormError) else None
-    refusal = refusal_text(error) if isinstance(error, DomainError) else None
+    refusal = refusal_text(error) if isinstance(error, Refusal) else None
     page = render_template(template, error=form_error, refusal=refusal, **values)
     return page, 422
 
@@ -159,7 +157,7 @@ def shop_directory_save(shop_public_id: str) -> tuple[str, int] | Response:
     before = directory_entry(shop)
     try:
         _save_directory(shop)
-    except (FormError, DomainError) as error:
+    except (FormError, Refusal) as error:
         return _refused_form(
             "console/shops/directory.html", error, shop=shop, values=request.form.to_dict()
         )
@@ -200,7 +198,7 @@ def shop_bank_save(shop_public_id: str) -> tuple[str, int] | Response:
             form_text("bic", required=False, max_length=20),
             form_text("holder", max_length=140),
         )
-    except (FormError, DomainError) as error:
+    except (FormError, Refusal) as error:
         return _refused_form(
             "console/shops/bank.html", error, shop=shop, values=request.form.to_dict()
         )
@@ -210,7 +208,7 @@ def shop_bank_save(shop_public_id: str) -> tuple[str, int] | Response:
 
 
 def _decision_page(
-    shop: Shop, values: dict[str, str], error: FormError | DomainError | None = None
+    shop: Shop, values: dict[str, str], error: FormError | Refusal | None = None
 ) -> str:
     return render_template(
         "console/shops/decision.html",
@@ -220,7 +218,7 @@ def _decision_page(
         criteria=CRITERIA,
         scores=range(MIN_SCORE, MAX_SCORE + 1),
         error=error if isinstance(error, FormError) else None,
-        refusal=refusal_text(error) if isinstance(error, DomainError) else None,
+        refusal=refusal_text(error) if isinstance(error, Refusal) else None,
     )
 
 
@@ -254,7 +252,7 @@ def shop_decision_save(shop_public_id: str) -> tuple[str, int] | Response:
             note=form_text("note", required=False, max_length=NOTE_LIMIT),
             actor=_actor(),
         )
-    except (FormError, DomainError) as error:
+    except (FormError, Refusal) as error:
         return _decision_page(shop, request.form.to_dict(), error), 422
     audit(
         "shop.decision",

@@ -20,7 +20,6 @@ from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_int
 from wallet_server.console.i18n import flash_ok, refusal_text, t
 from wallet_server.console.views.shops import own_shop
-from wallet_server.errors import DomainError
 from wallet_server.pos.devices import (
     NewOfflineLimits,
     limits_record,
@@ -29,6 +28,7 @@ from wallet_server.pos.devices import (
 )
 from wallet_server.pos.devices import shop_tills as tills_of
 from wallet_server.pos.pairing import create_pairing_code, revoke_device
+from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.qr import qr_svg
 from wallet_server.users.models import Role
@@ -77,7 +77,7 @@ def till_pairing_code(shop_public_id: str) -> tuple[str, int] | str:
             actor=f"user:{user.username}",
             max_tills=None if may(user, FUND_STAFF) else settings().tills.max_per_shop,
         )
-    except DomainError as error:
+    except Refusal as error:
         page = _tills_page(shop, refusal=refusal_text(error))
         audit_refused("till.pairing_code", f"shop:{shop.public_id}", after={"code": error.code})
         return page, 422
@@ -138,7 +138,7 @@ def till_limits(shop_public_id: str, device_id: int) -> tuple[str, int] | Respon
         set_offline_limits(db_session(), device, limits, settings().tokens)
     except FormError as error:
         return _tills_page(shop, error=error), 422
-    except DomainError as error:
+    except Refusal as error:
         return _tills_page(shop, refusal=refusal_text(error)), 422
     audit("till.limits", f"till:{device.id}", before=before, after=limits_record(device))
     flash_ok(t("tills.limits_saved"))
