@@ -29,8 +29,10 @@ def caisse(db_url: str, tmp_path: Path, *args: str, ok: bool = True, **extra_env
         "CAISSE_ACTOR": "coord:test",
         **extra_env,
     }
+    # a generous bound, not a measure: seeding the demo's year on PostgreSQL takes some ten
+    # seconds alone and minutes on a loaded CI machine; it only stops a hung command
     done = subprocess.run(
-        [*CAISSE, *args], capture_output=True, text=True, env=env, timeout=120, check=False
+        [*CAISSE, *args], capture_output=True, text=True, env=env, timeout=900, check=False
     )
     if ok:
         assert done.returncode == 0, done.stderr
