@@ -25,8 +25,11 @@ demo: $(STAMP)
 
 # A test that needs a system program this machine lacks is skipped, and the run ends with a
 # line naming them; CAISSE_TESTS_REQUIRE_PROGRAMS=1 (CI) makes such a test fail instead.
+# Two workers (pytest-xdist), a test file each at a time: every worker has its own PostgreSQL
+# schema and temporary folders, so they never meet; TEST_JOBS=0 runs everything in one process.
+TEST_JOBS ?= 2
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadfile
 
 # The date-sensitive part of the suite at instants where the fund's calendar turns (month and
 # year ends, 29 February, both DST switches), every process's clock moved by libfaketime
