@@ -50,7 +50,11 @@ CONTENT_SECURITY_POLICY = (
 
 
 #: the slices that hold their own console pages (`pages.py`) and templates (`templates/`)
-SLICES_WITH_PAGES = ("wallet_server.vouchers", "wallet_server.shops")
+SLICES_WITH_PAGES = (
+    "wallet_server.vouchers",
+    "wallet_server.shops",
+    "wallet_server.reimbursements",
+)
 
 
 @cache
