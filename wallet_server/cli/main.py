@@ -8,6 +8,7 @@ import click
 
 from wallet_server.cli import backup, funds, keys, people, setup
 from wallet_server.cli.base import CliContext
+from wallet_server.contributions import commands as contributions_commands
 from wallet_server.shops import commands as shops_commands
 
 
@@ -25,7 +26,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    for module in (setup, people, shops_commands, funds, keys, backup):
+    for module in (setup, people, shops_commands, funds, contributions_commands, keys, backup):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -54,6 +54,7 @@ SLICES_WITH_PAGES = (
     "wallet_server.vouchers",
     "wallet_server.shops",
     "wallet_server.reimbursements",
+    "wallet_server.contributions",
 )
 
 
