@@ -6,6 +6,7 @@ printers) and never this module, so registering them makes no import cycle.
 
 import click
 
+from wallet_server.allocations import commands as allocations_commands
 from wallet_server.cli import backup, funds, keys, people, setup
 from wallet_server.cli.base import CliContext
 from wallet_server.contributions import commands as contributions_commands
@@ -26,7 +27,16 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    for module in (setup, people, shops_commands, funds, contributions_commands, keys, backup):
+    for module in (
+        setup,
+        people,
+        shops_commands,
+        allocations_commands,
+        funds,
+        contributions_commands,
+        keys,
+        backup,
+    ):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -55,6 +55,7 @@ SLICES_WITH_PAGES = (
     "wallet_server.shops",
     "wallet_server.reimbursements",
     "wallet_server.contributions",
+    "wallet_server.allocations",
 )
 
 
