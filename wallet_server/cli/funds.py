@@ -1,286 +1,24 @@
-"""policy, allocate, contribution, fund, ledger and holds."""
+"""fund, ledger and holds."""
 
 import sys
 import threading
 from datetime import date
 
 import click
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from wallet_server import clock
-from wallet_server.allocations.models import AllocationMode
-from wallet_server.allocations.operations import policy_for, run_allocation, set_policy
 from wallet_server.cli.base import (
     CliContext,
     actor_option,
     pass_context,
     print_json,
-    print_table,
     refusals_as_messages,
 )
-from wallet_server.cli.params import AMOUNT, MONTH
-from wallet_server.contributions.models import PaymentMethod
-from wallet_server.contributions.operations import (
-    ContributionError,
-    record_payment,
-    record_subsidy,
-    scale_for,
-    set_scale,
-    who_is_behind,
-)
-from wallet_server.ledger import format_cents, parse_cents, verify
+from wallet_server.cli.params import AMOUNT
+from wallet_server.contributions.operations import record_subsidy
+from wallet_server.ledger import format_cents, verify
 from wallet_server.ledger.sweeper import sweep_periodically
-from wallet_server.participants.models import Participant
-from wallet_server.participants.operations import EnrollmentError
-from wallet_server.public_ids import normalize_public_id
 from wallet_server.tokens.blocklist import sweep_expired
-
-
-@click.group("policy")
-def policy_group() -> None:
-    """Allocation policy (a committee decision, versioned by month)."""
-
-
-@policy_group.command("set")
-@click.option(
-    "--month",
-    "effective_month",
-    type=MONTH,
-    required=True,
-    help="First month the policy applies to.",
-)
-@click.option(
-    "--amount", type=AMOUNT, default="100", show_default=True, help="Per participant, in euros."
-)
-@click.option(
-    "--extra-member",
-    type=AMOUNT,
-    default="0",
-    show_default=True,
-    help="Per household member beyond the first.",
-)
-@click.option(
-    "--mode", type=click.Choice([m.value for m in AllocationMode]), default="add", show_default=True
-)
-@click.option(
-    "--carry-over-cap",
-    type=AMOUNT,
-    default=None,
-    help="Most a wallet keeps into a new month; the excess returns to the fund.",
-)
-@click.option("--note", default="")
-@actor_option
-@pass_context
-@refusals_as_messages
-def policy_set(
-    ctx: CliContext,
-    effective_month: str,
-    amount: int,
-    extra_member: int,
-    mode: str,
-    carry_over_cap: int | None,
-    note: str,
-    actor: str,
-) -> None:
-    """Record a new allocation policy."""
-    ctx.run(
-        lambda s: set_policy(
-            s,
-            effective_month=effective_month,
-            amount_cents=amount,
-            decided_by=actor,
-            extra_member_cents=extra_member,
-            mode=AllocationMode(mode),
-            carry_over_cap_cents=carry_over_cap,
-            note=note,
-        )
-    )
-    click.echo(f"Règle enregistrée / policy recorded from {effective_month}")
-
-
-@policy_group.command("show")
-@click.option("--month", type=MONTH, default=clock.this_month)
-@click.option("--json", "as_json", is_flag=True)
-@pass_context
-@refusals_as_messages
-def policy_show(ctx: CliContext, month: str, as_json: bool) -> None:
-    """Show the policy in force for a month."""
-    policy = ctx.run(lambda s: policy_for(s, month))
-    values = {
-        "effective_month": policy.effective_month,
-        "amount_cents": policy.amount_cents,
-        "extra_member_cents": policy.extra_member_cents,
-        "mode": policy.mode,
-        "carry_over_cap_cents": policy.carry_over_cap_cents,
-    }
-    if as_json:
-        print_json(values)
-        return
-    print_table(["", ""], [(key, value) for key, value in values.items()])
-
-
-@click.command("allocate")
-@click.option("--month", type=MONTH, required=True)
-@click.option("--dry-run", is_flag=True, help="Compute and show; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object, no progress bar.")
-@actor_option
-@pass_context
-@refusals_as_messages
-def allocate(ctx: CliContext, month: str, dry_run: bool, as_json: bool, actor: str) -> None:
-    """Allocate a month to every active participant, once per wallet."""
-    show_bar = not as_json and sys.stderr.isatty()
-    bar = click.progressbar(length=1, label="Allocation", file=sys.stderr) if show_bar else None
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-    try:
-        summary = run_allocation(
-            ctx.sessions, month=month, actor=actor, dry_run=dry_run, progress=progress
-        )
-    finally:
-        if bar is not None:
-            bar.render_finish()
-    if as_json:
-        print_json(summary.as_dict())
-        return
-    title = "Aperçu (rien n'est écrit) / preview (nothing written)" if dry_run else "Allocation"
-    click.echo(f"{title} — {month}")
-    print_table(
-        ["", ""],
-        [
-            ("participants éligibles / eligible", summary.participants),
-            (
-                "seront alloués / to be allocated" if dry_run else "alloués / allocated",
-                summary.allocated,
-            ),
-            ("déjà alloués / already allocated", summary.skipped),
-            ("total", format_cents(summary.total_cents)),
-            ("repris (plafond de report) / reclaimed", format_cents(summary.reclaimed_cents)),
-        ],
-    )
-
-
-@click.group("contribution")
-def contribution_group() -> None:
-    """Contributions by means: the scale, payments, who is behind."""
-
-
-@contribution_group.command("scale")
-@click.option(
-    "--month",
-    "effective_month",
-    type=MONTH,
-    default=None,
-    help="With --tiers: first month of the new scale.",
-)
-@click.option("--tiers", default=None, help='New scale in euros, e.g. "1,5,10,20" (levels 1…).')
-@actor_option
-@pass_context
-@refusals_as_messages
-def scale(ctx: CliContext, effective_month: str | None, tiers: str | None, actor: str) -> None:
-    """Show the scale in force, or record a new one with --month and --tiers."""
-    if tiers is not None:
-        if effective_month is None:
-            raise click.UsageError("--tiers needs --month")
-        try:
-            amounts = [
-                parse_cents(part) for part in tiers.replace(";", ",").split(",") if part.strip()
-            ]
-        except ValueError:
-            raise ContributionError("invalid_amount", tiers=tiers) from None
-        ctx.run(
-            lambda s: set_scale(
-                s, effective_month=effective_month, tiers_cents=amounts, decided_by=actor
-            )
-        )
-    month = effective_month or clock.this_month()
-    levels = ctx.run(lambda s: scale_for(s, month))
-    print_table(
-        ["niveau/level", "par mois/monthly"],
-        [(level, format_cents(cents)) for level, cents in sorted(levels.items())],
-    )
-
-
-@contribution_group.command("pay")
-@click.argument("public_id")
-@click.option("--amount", type=AMOUNT, required=True)
-@click.option("--method", type=click.Choice([m.value for m in PaymentMethod]), required=True)
-@click.option(
-    "--date", "paid_on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Default: today."
-)
-@click.option("--payment-id", default=None, help="Idempotency key (e.g. the bank reference).")
-@actor_option
-@pass_context
-@refusals_as_messages
-def pay(
-    ctx: CliContext,
-    public_id: str,
-    amount: int,
-    method: str,
-    paid_on: object,
-    payment_id: str | None,
-    actor: str,
-) -> None:
-    """Record a household's contribution (euros into the fund)."""
-    day = paid_on.date() if hasattr(paid_on, "date") else clock.today()
-
-    def work(session: Session) -> None:
-        participant = _participant(session, public_id)
-        record_payment(
-            session,
-            participant,
-            amount_cents=amount,
-            method=PaymentMethod(method),
-            paid_on=day,
-            actor=actor,
-            payment_id=payment_id,
-        )
-
-    ctx.run(work)
-    click.echo(f"Cotisation enregistrée / contribution recorded: {format_cents(amount)}")
-
-
-@contribution_group.command("behind")
-@click.option("--month", type=MONTH, default=clock.this_month)
-@click.option("--json", "as_json", is_flag=True)
-@pass_context
-def behind(ctx: CliContext, month: str, as_json: bool) -> None:
-    """Who has paid less than their level asks, up to a month."""
-    rows = ctx.run(lambda s: who_is_behind(s, as_of_month=month))
-    if as_json:
-        print_json(
-            [
-                {
-                    "public_id": r.public_id,
-                    "name": r.name,
-                    "level": r.level,
-                    "expected_cents": r.expected_cents,
-                    "paid_cents": r.paid_cents,
-                    "owed_cents": r.owed_cents,
-                }
-                for r in rows
-            ]
-        )
-        return
-    print_table(
-        ["id", "nom/name", "niveau/level", "dû/owed"],
-        [(r.public_id, r.name or "", r.level, format_cents(r.owed_cents)) for r in rows],
-    )
-
-
-def _participant(session: Session, public_id: str) -> Participant:
-    try:
-        normalized = normalize_public_id(public_id)
-    except ValueError:
-        raise EnrollmentError("participant_not_found", value=public_id) from None
-    found = session.scalar(select(Participant).where(Participant.public_id == normalized))
-    if found is None:
-        raise EnrollmentError("participant_not_found", value=public_id)
-    return found
 
 
 @click.group("fund")
@@ -385,4 +123,4 @@ def holds_sweep(ctx: CliContext, every_seconds: int | None) -> None:
             stop.set()
 
 
-COMMANDS = [policy_group, allocate, contribution_group, fund_group, ledger_group, holds_group]
+COMMANDS = [fund_group, ledger_group, holds_group]

@@ -6,8 +6,11 @@ printers) and never this module, so registering them makes no import cycle.
 
 import click
 
-from wallet_server.cli import backup, funds, keys, people, setup, shops
+from wallet_server.allocations import commands as allocations_commands
+from wallet_server.cli import backup, funds, keys, people, setup
 from wallet_server.cli.base import CliContext
+from wallet_server.contributions import commands as contributions_commands
+from wallet_server.shops import commands as shops_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,7 +27,16 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    for module in (setup, people, shops, funds, keys, backup):
+    for module in (
+        setup,
+        people,
+        shops_commands,
+        allocations_commands,
+        funds,
+        contributions_commands,
+        keys,
+        backup,
+    ):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -50,7 +50,13 @@ CONTENT_SECURITY_POLICY = (
 
 
 #: the slices that hold their own console pages (`pages.py`) and templates (`templates/`)
-SLICES_WITH_PAGES = ("wallet_server.vouchers",)
+SLICES_WITH_PAGES = (
+    "wallet_server.vouchers",
+    "wallet_server.shops",
+    "wallet_server.reimbursements",
+    "wallet_server.contributions",
+    "wallet_server.allocations",
+)
 
 
 @cache

@@ -19,7 +19,6 @@ from wallet_server.console.access import (
 from wallet_server.console.blueprint import console
 from wallet_server.console.forms import FormError, form_cents, form_int
 from wallet_server.console.i18n import flash_ok, refusal_text, t
-from wallet_server.console.views.shops import own_shop
 from wallet_server.pos.devices import (
     NewOfflineLimits,
     limits_record,
@@ -30,6 +29,7 @@ from wallet_server.pos.devices import shop_tills as tills_of
 from wallet_server.pos.pairing import create_pairing_code, revoke_device
 from wallet_server.refusals import Refusal
 from wallet_server.shops.models import Shop
+from wallet_server.shops.pages import own_shop
 from wallet_server.tokens.qr import qr_svg
 from wallet_server.users.models import Role
 from wallet_server.web.request import db_session, settings

@@ -1,5 +1,6 @@
-"""Contributions: the committee's scale, households' payments, who is behind, subsidies, and
-what came into the fund month by month."""
+"""The contributions' console pages: the committee's scale, households' payments, who is
+behind, subsidies, and what came into the fund month by month. The templates are in
+`templates/console/contributions/`, beside this module."""
 
 import re
 import uuid

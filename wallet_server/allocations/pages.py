@@ -1,4 +1,5 @@
-"""Allocations: the committee's policy, a month's preview by rule, and runs that show progress."""
+"""The allocations' console pages: the committee's policy, a month's preview by rule, and runs
+that show progress. The templates are in `templates/console/allocations/`, beside this module."""
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import event

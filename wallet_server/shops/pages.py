@@ -1,5 +1,6 @@
-"""Shops: the list, an application, committee decisions with the criteria grid, the directory
-entry, bank details. A shop manager sees and edits their own shop's entry, nothing else."""
+"""The shops' console pages: the list, an application, committee decisions with the criteria
+grid, the directory entry, bank details. A shop manager sees and edits their own shop's entry,
+nothing else. The templates are in `templates/console/shops/`, beside this module."""
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response

@@ -1,4 +1,4 @@
-"""shop add | approve | suspend | list | pairing-code."""
+"""The shops' CLI commands: shop add | approve | suspend | list | pairing-code."""
 
 import click
 

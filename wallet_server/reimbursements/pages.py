@@ -1,6 +1,7 @@
-"""Reimbursements: payout batches to shops (prepare, SEPA file, mark paid, cancel) and the
-shops' statements. Fund staff move money; the committee reads; a shop manager sees only their
-own shop's statement."""
+"""The reimbursements' console pages: payout batches to shops (prepare, SEPA file, mark paid,
+cancel) and the shops' statements. Fund staff move money; the committee reads; a shop manager
+sees only their own shop's statement. The templates are in `templates/console/reimbursements/`,
+beside this module."""
 
 from collections.abc import Sequence
 from datetime import timedelta
