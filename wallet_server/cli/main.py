@@ -1,6 +1,7 @@
 """The `caisse` group and every command under it: the one module that imports them all.
 
-Command modules import `cli.base` (the context, the refusal printer, the table and JSON
+A slice's commands live in its folder (`<slice>/commands.py`), the rest in `cli/`; every
+command module imports `cli.base` (the context, the refusal printer, the table and JSON
 printers) and never this module, so registering them makes no import cycle.
 """
 
