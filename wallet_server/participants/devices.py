@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 from wallet_server import clock
 from wallet_server.credentials import digest, new_credential
 from wallet_server.errors import DomainError
-from wallet_server.participants.models import Participant, ParticipantStatus
-from wallet_server.tokens.models import ParticipantDevice
+from wallet_server.participants.models import Participant, ParticipantDevice, ParticipantStatus
 
 
 class DeviceError(DomainError):
