@@ -51,7 +51,12 @@ CONTENT_SECURITY_POLICY = (
 
 
 #: the slices that hold their own console pages (`pages.py`) and templates (`templates/`)
-SLICES_WITH_PAGES = ("wallet_server.vouchers", "wallet_server.participants", "wallet_server.users")
+SLICES_WITH_PAGES = (
+    "wallet_server.vouchers",
+    "wallet_server.participants",
+    "wallet_server.users",
+    "wallet_server.audit",
+)
 
 
 @cache

@@ -1,4 +1,4 @@
-"""The audit log's filters and export."""
+"""The audit log in the console: its filters and export."""
 
 import csv
 import io
