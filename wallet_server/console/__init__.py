@@ -56,6 +56,7 @@ SLICES_WITH_PAGES = (
     "wallet_server.participants",
     "wallet_server.users",
     "wallet_server.audit",
+    "wallet_server.reports",
 )
 
 
