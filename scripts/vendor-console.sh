@@ -11,7 +11,7 @@
 # To move to another Chart.js version: change the version in
 # wallet_server/console/vendor-src/package.json, run
 # `npm install --package-lock-only --ignore-scripts` in that folder, then this script, and run
-# the dashboard's browser test (tests/console/test_dashboard.py).
+# the dashboard's browser test (tests/reports/test_pages.py).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

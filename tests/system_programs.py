@@ -66,7 +66,8 @@ PROGRAMS = {
         Program(
             "chromium",
             "chromium",
-            "the browser tests (tests/console, tests/pwa, tests/pos_client, tests/till_web)",
+            "the browser tests (tests/console, tests/reports/test_pages.py, tests/pwa,"
+            " tests/pos_client, tests/till_web)",
             variable="CAISSE_CHROMIUM",
             default="/usr/bin/chromium",
         ),

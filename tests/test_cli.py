@@ -18,7 +18,7 @@ from wallet_server.allocations.models import AllocationRun
 from wallet_server.db import make_engine
 from wallet_server.months import next_month
 
-CAISSE = [sys.executable, "-c", "from wallet_server.cli import main; main()"]
+CAISSE = [sys.executable, "-c", "from wallet_server.cli.main import main; main()"]
 
 
 def caisse(db_url: str, tmp_path: Path, *args: str, ok: bool = True, **extra_env: str):

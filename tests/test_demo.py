@@ -38,6 +38,7 @@ from wallet_server.months import first_day
 from wallet_server.orm import UTCDateTime
 from wallet_server.participants.devices import participant_for_credential
 from wallet_server.participants.history import movements
+from wallet_server.participants.models import ParticipantDevice
 from wallet_server.participants.operations import Enrollment, enroll
 from wallet_server.pos.models import Conflict, Redemption, Refund
 from wallet_server.refusals import Refusal
@@ -50,7 +51,6 @@ from wallet_server.reports.spending import allocation_use, shop_spending
 from wallet_server.reports.window import default_window
 from wallet_server.shops.models import Shop
 from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.models import ParticipantDevice
 from wallet_server.vouchers.models import VoucherSheet
 
 PAST, NOW = "past", "now"

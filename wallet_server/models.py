@@ -10,16 +10,11 @@ from wallet_server.contributions.models import (
 )
 from wallet_server.ledger.model import Account, OpenHold, Transfer
 from wallet_server.orm import Base
-from wallet_server.participants.models import Participant
+from wallet_server.participants.models import Participant, ParticipantDevice
 from wallet_server.pos.models import Conflict, PairingCode, PosDevice, Redemption, Refund
 from wallet_server.reimbursements.models import PayoutBatch, PayoutLine
 from wallet_server.shops.models import Shop, ShopDecision
-from wallet_server.tokens.models import (
-    BlocklistEntry,
-    IssuedToken,
-    ParticipantDevice,
-    SigningKeyRecord,
-)
+from wallet_server.tokens.models import BlocklistEntry, IssuedToken, SigningKeyRecord
 from wallet_server.users.models import ApiSession, User
 from wallet_server.vouchers.models import Voucher, VoucherSheet
 

@@ -117,7 +117,13 @@ def rogue_count(option: int, tills: int) -> int:
 def _ledger_verified(url: str) -> bool:
     """The real `caisse ledger verify`, in its own process, as an operator runs it."""
     done = subprocess.run(
-        [sys.executable, "-c", "from wallet_server.cli import main; main()", "ledger", "verify"],
+        [
+            sys.executable,
+            "-c",
+            "from wallet_server.cli.main import main; main()",
+            "ledger",
+            "verify",
+        ],
         env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,

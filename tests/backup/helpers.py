@@ -13,7 +13,7 @@ from wallet_server.db import make_engine
 from wallet_server.ledger import Account
 from wallet_server.models import Base
 
-CAISSE = [sys.executable, "-c", "from wallet_server.cli import main; main()"]
+CAISSE = [sys.executable, "-c", "from wallet_server.cli.main import main; main()"]
 REFUSAL = re.compile(r"\[([a-z_]+)\]")
 
 

@@ -12,6 +12,7 @@ from wallet_server.contributions.models import ContributionPayment, PaymentMetho
 from wallet_server.contributions.operations import record_payment, record_subsidy
 from wallet_server.ledger import Account, Transfer
 from wallet_server.participants.devices import bind_device
+from wallet_server.participants.models import ParticipantDevice
 from wallet_server.participants.operations import Enrollment, enroll
 from wallet_server.participants.status import take_phones_out_of_use
 from wallet_server.pos.models import Conflict, PosDevice, Redemption, Refund
@@ -22,7 +23,7 @@ from wallet_server.pos.sync import redeem_batch
 from wallet_server.shops.models import ShopStatus
 from wallet_server.shops.operations import add_shop, change_shop_status
 from wallet_server.tokens.keystore import KeyStore
-from wallet_server.tokens.models import BlocklistEntry, ParticipantDevice
+from wallet_server.tokens.models import BlocklistEntry
 from wallet_server.tokens.operations import (
     current_signing_key,
     issue_pay_code,

@@ -1,6 +1,10 @@
 import pytest
 
+from tests.console_pages import console_app, console_login, console_overrides
 from tests.reports.fund import SmallFund, ThreeMonths
+
+#: the console's fixtures, for test_pages.py
+__all__ = ["console_app", "console_login", "console_overrides"]
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Who a staff request speaks for: the bearer-token check and the role guard.
 
-Apart from the login routes (auth.py) so that the audit trail, which names the staff member,
-and the login, which is audited, can both use it without importing each other.
+Apart from the login routes (users/routes.py) so that the audit trail, which names the staff
+member, and the login, which is audited, can both use it without importing each other.
 """
 
 from collections.abc import Callable

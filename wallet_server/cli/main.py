@@ -8,9 +8,10 @@ printers) and never this module, so registering them makes no import cycle.
 import click
 
 from wallet_server.allocations import commands as allocations_commands
-from wallet_server.cli import backup, funds, keys, people, setup
+from wallet_server.cli import backup, funds, keys, setup
 from wallet_server.cli.base import CliContext
 from wallet_server.contributions import commands as contributions_commands
+from wallet_server.participants import commands as participants_commands
 from wallet_server.shops import commands as shops_commands
 
 
@@ -30,7 +31,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 def _register() -> None:
     for module in (
         setup,
-        people,
+        participants_commands,
         shops_commands,
         allocations_commands,
         funds,

@@ -56,6 +56,10 @@ SLICES_WITH_PAGES = (
     "wallet_server.reimbursements",
     "wallet_server.contributions",
     "wallet_server.allocations",
+    "wallet_server.participants",
+    "wallet_server.users",
+    "wallet_server.audit",
+    "wallet_server.reports",
 )
 
 

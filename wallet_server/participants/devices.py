@@ -10,9 +10,8 @@ from sqlalchemy.orm import Session
 
 from wallet_server import clock
 from wallet_server.credentials import digest, new_credential
-from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.participants.models import Participant, ParticipantDevice, ParticipantStatus
 from wallet_server.refusals import Refusal
-from wallet_server.tokens.models import ParticipantDevice
 
 
 class DeviceError(Refusal):

@@ -53,3 +53,16 @@ class ActivationCode(OneTimeCode, Base):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class ParticipantDevice(Base):
+    """A participant's phone (or other client) bound to their wallet; credential hashed."""
+
+    __tablename__ = "participant_devices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id"), index=True)
+    credential_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    revoked_at: Mapped[datetime | None] = mapped_column()

@@ -1,4 +1,5 @@
-"""The audit log: every staff action, done or refused, with filters and a CSV export."""
+"""The audit log's console page: every staff action, done or refused, with filters and a CSV
+export. The template is in `templates/console/audit/`, beside this module."""
 
 from flask import render_template, request
 from werkzeug.wrappers import Response

@@ -1,4 +1,5 @@
-"""Participants: search, enroll, import a CSV, activation letters, phones, status, PIN, history."""
+"""The participants' console pages: search, enroll, import a CSV, activation letters, phones,
+status, PIN, history. The templates are in `templates/console/participants/`, beside this module."""
 
 from flask import current_app, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -21,7 +22,7 @@ from wallet_server.console.query import page_number
 from wallet_server.ledger import Account
 from wallet_server.participants.activation import create_activation_code
 from wallet_server.participants.history import movements
-from wallet_server.participants.models import Participant, ParticipantStatus
+from wallet_server.participants.models import Participant, ParticipantDevice, ParticipantStatus
 from wallet_server.participants.operations import (
     MAX_HOUSEHOLD,
     Enrollment,
@@ -32,7 +33,6 @@ from wallet_server.participants.operations import (
 )
 from wallet_server.participants.status import change_status, take_phones_out_of_use
 from wallet_server.pos.pin import PinError, find_participant, set_pin, unlock_pin
-from wallet_server.tokens.models import ParticipantDevice
 from wallet_server.tokens.qr import qr_svg
 from wallet_server.web.request import db_session
 

@@ -1,5 +1,6 @@
-"""The console's home: four charts of the fund, each over a table of the same figures and its
-CSV; and the anonymised evaluation export for researchers."""
+"""The reports' console pages: the console's home, four charts of the fund, each over a table
+of the same figures and its CSV; and the anonymised evaluation export for researchers. The
+templates are in `templates/console/dashboard/`, beside this module."""
 
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""participant add | import | list | device | pin."""
+"""The participants' commands: participant add | import | list | device | pin."""
 
 from pathlib import Path
 

@@ -1,0 +1,5 @@
+"""The console's fixtures (tests/console_pages.py), for the audit log's page."""
+
+from tests.console_pages import console_app, console_login, console_overrides
+
+__all__ = ["console_app", "console_login", "console_overrides"]
