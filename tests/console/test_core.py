@@ -13,8 +13,11 @@ from wallet_server.console.i18n import catalogue
 from wallet_server.shops.operations import add_shop
 from wallet_server.users.models import Role
 
-TEMPLATES = Path(__file__).parents[2] / "wallet_server" / "console" / "templates"
-VIEWS = Path(__file__).parents[2] / "wallet_server" / "console"
+SERVER = Path(__file__).parents[2] / "wallet_server"
+#: the console's templates: its own and those a slice holds (`<slice>/templates/console/…`)
+TEMPLATES = sorted(SERVER.glob("*/templates/**/*.html"))
+#: the console's Python: its own and a slice's pages
+VIEWS = [*(SERVER / "console").rglob("*.py"), *SERVER.glob("*/pages.py")]
 
 
 def audit_rows(sessions, **where):
@@ -134,14 +137,14 @@ def test_every_text_has_both_languages_and_every_key_used_exists():
         assert french.strip() and english.strip(), key
     used = set()
     pattern = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*[,)]""")
-    for path in [*TEMPLATES.rglob("*.html"), *VIEWS.rglob("*.py")]:
+    for path in [*TEMPLATES, *VIEWS]:
         used.update(pattern.findall(path.read_text()))
     missing = sorted(key for key in used if key not in texts)
     assert not missing, missing
 
 
 def test_no_inline_script_or_style_in_console_templates():
-    for path in TEMPLATES.rglob("*.html"):
+    for path in TEMPLATES:
         text = path.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", text), path
         assert " style=" not in text, path

@@ -122,7 +122,7 @@ def test_console_keeps_its_stricter_policy(app):
 
 
 def test_console_templates_have_no_inline_code():
-    templates = list(ROOT.glob("wallet_server/console/templates/**/*.html"))
+    templates = list(ROOT.glob("wallet_server/*/templates/**/*.html"))  # a slice's too
     assert len(templates) > 10
     for template in templates:
         assert inline_code(template.read_text()) == [], template

@@ -51,7 +51,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 #: the slices that hold their own console pages (`pages.py`) and templates (`templates/`)
-SLICES_WITH_PAGES = ("wallet_server.vouchers",)
+SLICES_WITH_PAGES = ("wallet_server.vouchers", "wallet_server.pos")
 
 
 @cache
