@@ -38,6 +38,7 @@ NAMED_FILES = [
     "pos_client/static/vendor/qr-scanner/qr-scanner.min.js",
     "wallet_server/console/templates/console/base.html",
     "wallet_server/vouchers/templates/console/vouchers/sheet.html",
+    "wallet_server/pos/templates/console/conflicts/list.html",
     "wallet_server/console/static/console.css",
     "wallet_server/alembic.ini",
     "wallet_server/migrations/env.py",

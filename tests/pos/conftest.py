@@ -1,6 +1,13 @@
+"""A payment app with a signing key, a funded wallet and a paired till; the console's fixtures
+for the tills' and conflicts' pages."""
+
 import pytest
 
+from tests.console_pages import console_app, console_login, console_overrides
 from tests.payments import new_signing_key, new_till, new_wallet, payment_app
+
+#: the console's fixtures, for test_pages_tills.py and test_pages_conflicts.py
+__all__ = ["console_app", "console_login", "console_overrides"]
 
 
 @pytest.fixture

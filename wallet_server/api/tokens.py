@@ -7,7 +7,6 @@ from apiflask import APIBlueprint, HTTPTokenAuth
 from flask import g
 
 from wallet_server import clock
-from wallet_server.api.pos import device_auth
 from wallet_server.api.schemas import (
     BlocklistOut,
     BlocklistQuery,
@@ -20,6 +19,7 @@ from wallet_server.participants.devices import DeviceError, participant_for_cred
 from wallet_server.participants.history import next_allocation_on
 from wallet_server.participants.models import Participant
 from wallet_server.pos.models import PosDevice
+from wallet_server.pos.routes import device_auth
 from wallet_server.tokens.blocklist import serve_blocklist
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.tokens.operations import (

@@ -60,6 +60,7 @@ SLICES_WITH_PAGES = (
     "wallet_server.users",
     "wallet_server.audit",
     "wallet_server.reports",
+    "wallet_server.pos",
 )
 
 

@@ -1,6 +1,6 @@
 """A shop's tills as the console shows them, and the offline limits a coordinator sets.
 
-The limits are read from the till's row at every heartbeat and pairing (api.pos), so a change
+The limits are read from the till's row at every heartbeat and pairing (pos.routes), so a change
 reaches the till at its next sync without anything else to do.
 """
 
