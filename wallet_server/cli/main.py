@@ -6,8 +6,9 @@ printers) and never this module, so registering them makes no import cycle.
 
 import click
 
-from wallet_server.cli import backup, funds, keys, people, setup, shops
+from wallet_server.cli import backup, funds, people, setup, shops
 from wallet_server.cli.base import CliContext
+from wallet_server.tokens import commands as tokens_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,7 +25,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def _register() -> None:
-    for module in (setup, people, shops, funds, keys, backup):
+    for module in (setup, people, shops, funds, tokens_commands, backup):
         for command in module.COMMANDS:
             main.add_command(command)
 
