@@ -18,12 +18,12 @@ from wallet_server.api.schemas import (
     OutstandingCodesOut,
 )
 from wallet_server.api.staff import require_roles, staff_auth
-from wallet_server.api.tokens import participant_auth
 from wallet_server.participants.activation import activate, create_activation_code
 from wallet_server.participants.history import movements
 from wallet_server.participants.models import Participant
 from wallet_server.pos.pin import find_participant
 from wallet_server.shops.models import Shop, ShopStatus
+from wallet_server.tokens.routes import participant_auth
 from wallet_server.tokens.wallet_codes import cancel_code, outstanding_codes
 from wallet_server.users.models import Role, User
 from wallet_server.web.request import db_session

@@ -8,11 +8,12 @@ printers) and never this module, so registering them makes no import cycle.
 import click
 
 from wallet_server.allocations import commands as allocations_commands
-from wallet_server.cli import backup, funds, keys, setup
+from wallet_server.cli import backup, funds, setup
 from wallet_server.cli.base import CliContext
 from wallet_server.contributions import commands as contributions_commands
 from wallet_server.participants import commands as participants_commands
 from wallet_server.shops import commands as shops_commands
+from wallet_server.tokens import commands as tokens_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,7 +37,7 @@ def _register() -> None:
         allocations_commands,
         funds,
         contributions_commands,
-        keys,
+        tokens_commands,
         backup,
     ):
         for command in module.COMMANDS:

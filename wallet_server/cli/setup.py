@@ -20,13 +20,13 @@ from wallet_server.allocations.models import AllocationPolicy
 from wallet_server.allocations.operations import set_policy
 from wallet_server.api.wallet import ACTIVATION_PATH
 from wallet_server.cli.base import CliContext, pass_context, refusals_as_messages
-from wallet_server.cli.keys import ensure_signing_key
 from wallet_server.demo import DEMO_ADMIN, first_participant, first_shop, seed_demo
 from wallet_server.fund import ensure_fund_accounts
 from wallet_server.ledger.sweeper import sweep_periodically
 from wallet_server.participants.activation import create_activation_code
 from wallet_server.pos.pairing import create_pairing_code
 from wallet_server.tokens.blocklist import sweep_expired
+from wallet_server.tokens.commands import ensure_signing_key
 from wallet_server.tokens.keystore import KeyStore
 from wallet_server.users.models import Role, User
 from wallet_server.users.operations import NewUser, create_user

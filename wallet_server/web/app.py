@@ -7,7 +7,6 @@ from werkzeug.routing import IntegerConverter
 
 from wallet_server.api.coordination import coordination_blueprint
 from wallet_server.api.health import health_blueprint
-from wallet_server.api.tokens import tokens_blueprint
 from wallet_server.api.wallet import wallet_blueprint
 from wallet_server.config import Settings
 from wallet_server.console import register_console
@@ -16,6 +15,7 @@ from wallet_server.pos.pairing import device_id_for_credential
 from wallet_server.pos.routes import pos_blueprint
 from wallet_server.pwa import pwa_blueprint
 from wallet_server.till_web.serve import till_web_blueprint
+from wallet_server.tokens.routes import tokens_blueprint
 from wallet_server.users.routes import auth_blueprint
 from wallet_server.web.errors import register_error_handlers
 from wallet_server.web.request import register_request_transaction
