@@ -48,7 +48,12 @@ class ConsoleClient:
 
 
 def log_in(
-    client: FlaskClient, username: str, secret: str, *, password: str = PASSWORD
+    client: FlaskClient,
+    username: str,
+    secret: str,
+    *,
+    password: str = PASSWORD,
+    totp: str | None = None,
 ) -> TestResponse:
     client.get("/console/login")
     with client.session_transaction() as session:
@@ -59,7 +64,7 @@ def log_in(
             "csrf_token": token,
             "username": username,
             "password": password,
-            "totp": pyotp.TOTP(secret).now(),
+            "totp": totp or pyotp.TOTP(secret).now(),
         },
     )
 

@@ -35,7 +35,10 @@ def test_login_needs_password_and_a_fresh_totp_code(console_app, sessions):
     wrong = log_in(client, user.username, secret, password="not the password")
     assert wrong.status_code == 401
     assert "Identifiant, mot de passe ou code" in wrong.get_data(as_text=True)
-    ok = log_in(client, user.username, secret)
+    # the code itself, not "the code of now": a replay computed later could fall in the next
+    # 30-second window and be a fresh code (this test failed that way on a slow machine)
+    code = pyotp.TOTP(secret).now()
+    ok = log_in(client, user.username, secret, totp=code)
     assert ok.status_code == 302
     assert client.get("/console/participants").status_code == 200
     # the same code again, from another browser, is refused: a code seen over a shoulder is spent
@@ -49,7 +52,7 @@ def test_login_needs_password_and_a_fresh_totp_code(console_app, sessions):
             "csrf_token": token,
             "username": user.username,
             "password": PASSWORD,
-            "totp": pyotp.TOTP(secret).now(),
+            "totp": code,
         },
     )
     assert replay.status_code == 401
