@@ -72,6 +72,8 @@ DATE_SENSITIVE = (
 #: dishonest-till and redemption tests' (they cost half a minute per instant)
 DESELECT = (
     "tests/pos_client/test_cashier_browser.py",
+    # the dashboard's charts drawn in Chromium: Chromium under libfaketime stalls loading a page
+    "tests/reports/test_pages.py::test_dashboard_draws_its_four_charts_in_chromium_within_the_csp",
     "tests/pos/test_redemption_race.py",
     "tests/pos/test_window_race.py",
 )
