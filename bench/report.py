@@ -20,7 +20,8 @@ def headline_run(runs: Iterable[AnyRun]) -> AnyRun | None:
 
 
 def cell(value: float | None, digits: int = 0) -> str:
-    """A figure in a table: thousands separated, `digits` decimals, "-" when there is none."""
+    """A measured figure in a table (milliseconds, rates, counts: never money, which is int
+    cents everywhere): thousands separated, `digits` decimals, "-" when there is none."""
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
